@@ -1,0 +1,11 @@
+//! Huiji's pure rules. Nothing here does IO: the server, the offline store and the app
+//! all call these functions, and tests call them directly.
+
+pub mod error;
+pub mod mask;
+pub mod org;
+pub mod sync;
+pub mod validate;
+pub mod wire;
+
+pub use error::{DomainError, Result};

@@ -1,0 +1,263 @@
+//! JSON shapes shared by the server and its clients. Requests reject unknown fields so
+//! a typo never silently does nothing.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::org::{NodeKind, Role};
+use crate::sync::RecordKind;
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// Every error a client sees: a stable code and a message for people (Chinese first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SmsPurpose {
+    Login,
+    Verify,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SmsSendRequest {
+    pub phone: String,
+    #[serde(default = "default_purpose")]
+    pub purpose: SmsPurpose,
+}
+
+fn default_purpose() -> SmsPurpose {
+    SmsPurpose::Login
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SmsSendResponse {
+    pub sent: bool,
+    /// Seconds before another code may be asked for this phone.
+    pub retry_after_secs: u32,
+    /// Only with `--dev`: the code itself, so tests can log in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dev_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SmsLoginRequest {
+    pub phone: String,
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordLoginRequest {
+    pub phone: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OrgLoginRequest {
+    pub credit_code: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProfileRequest {
+    pub real_name: String,
+    pub id_number: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetPasswordRequest {
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    Person,
+    Organisation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct GrantView {
+    pub role: Role,
+    pub node_id: Option<Uuid>,
+    pub node_name: Option<String>,
+    pub node_path: Option<String>,
+}
+
+/// The caller's own account, with identity masked: the full ID number and phone never
+/// leave the server after they are entered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccountView {
+    pub id: Uuid,
+    pub kind: AccountKind,
+    pub phone_masked: Option<String>,
+    pub real_name: Option<String>,
+    pub id_number_masked: Option<String>,
+    pub credit_code: Option<String>,
+    pub org_name: Option<String>,
+    pub grants: Vec<GrantView>,
+    /// First login: real name and ID number are still to be given.
+    pub needs_profile: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LoginResponse {
+    pub token: String,
+    /// Unix milliseconds.
+    pub expires_at: i64,
+    pub account: AccountView,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NodeView {
+    pub id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub kind: NodeKind,
+    pub name: String,
+    pub path: String,
+}
+
+/// One row of a secretary's member list: masked identity only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MemberView {
+    pub id: Uuid,
+    pub node_id: Uuid,
+    pub name: String,
+    pub phone_masked: Option<String>,
+    pub id_number_masked: Option<String>,
+    pub category: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MembersPage {
+    pub items: Vec<MemberView>,
+    pub total: i64,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+// ---------------------------------------------------------------- sync
+
+/// One change made on a device. `base_version` is the version the edit was made on;
+/// `None` creates the record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Op {
+    pub op_id: Uuid,
+    pub record_id: Uuid,
+    pub kind: RecordKind,
+    pub node_id: Uuid,
+    #[serde(default)]
+    pub base_version: Option<i64>,
+    #[serde(default)]
+    pub deleted: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub body: serde_json::Value,
+    /// When the device made the change (unix ms, device clock).
+    pub made_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub device_id: Uuid,
+    pub ops: Vec<Op>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OpStatus {
+    Applied,
+    Duplicate,
+    Rejected,
+    Conflict,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OpResult {
+    pub op_id: Uuid,
+    pub status: OpStatus,
+    /// The record's version after an applied (or earlier applied) op.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// For a conflict: the row as the server holds it now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<Record>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PushResponse {
+    pub results: Vec<OpResult>,
+}
+
+/// A synced row as the server holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Record {
+    pub id: Uuid,
+    pub kind: RecordKind,
+    pub node_id: Uuid,
+    pub owner_id: Option<Uuid>,
+    pub version: i64,
+    pub seq: i64,
+    pub deleted: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub body: serde_json::Value,
+    pub updated_at: i64,
+    pub updated_by: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PullResponse {
+    pub records: Vec<Record>,
+    /// Resume from here; it can be past the last record returned when rows in between
+    /// are not visible to the caller.
+    pub next_cursor: i64,
+    pub has_more: bool,
+    /// The highest seq on the server when this page was read, for progress bars.
+    pub server_seq: i64,
+}
+
+pub const PUSH_MAX_OPS: usize = 1000;
+pub const PULL_MAX_LIMIT: u32 = 5000;
+pub const PULL_DEFAULT_LIMIT: u32 = 1000;

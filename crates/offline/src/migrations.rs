@@ -1,0 +1,92 @@
+//! Append-only schema migrations. A landed entry is never edited: devices in the field
+//! have already run it. Change the schema by adding an entry at the end.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+pub(crate) const MIGRATIONS: &[&str] = &[
+    // 1: the mirror, the outbox, conflicts awaiting the user, and sync state.
+    r#"
+    CREATE TABLE records (
+        id          TEXT PRIMARY KEY,
+        kind        TEXT NOT NULL,
+        node_id     TEXT NOT NULL,
+        owner_id    TEXT,
+        version     INTEGER NOT NULL DEFAULT 0,   -- 0: never synced
+        seq         INTEGER NOT NULL DEFAULT 0,
+        deleted     INTEGER NOT NULL DEFAULT 0,   -- 1: deleted here, delete not yet applied
+        body        TEXT NOT NULL,
+        updated_at  INTEGER NOT NULL
+    );
+    CREATE INDEX records_by_kind ON records (kind, deleted, id);
+
+    -- ord keeps the order ops were made in; rowids may be renumbered by VACUUM.
+    CREATE TABLE outbox (
+        op_id        TEXT PRIMARY KEY,
+        ord          INTEGER NOT NULL UNIQUE,
+        record_id    TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        node_id      TEXT NOT NULL,
+        base_version INTEGER,
+        deleted      INTEGER NOT NULL DEFAULT 0,
+        body         TEXT NOT NULL,
+        made_at      INTEGER NOT NULL,
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'rejected')),
+        code         TEXT,
+        reason       TEXT
+    );
+    CREATE INDEX outbox_by_record ON outbox (record_id, state);
+    CREATE INDEX outbox_by_state ON outbox (state, ord);
+
+    CREATE TABLE conflicts (
+        op_id         TEXT PRIMARY KEY,
+        record_id     TEXT NOT NULL UNIQUE,
+        kind          TEXT NOT NULL,
+        node_id       TEXT NOT NULL,
+        local_body    TEXT,                       -- NULL: the local change was a delete
+        server_record TEXT NOT NULL,
+        server_seq    INTEGER NOT NULL,
+        created_at    INTEGER NOT NULL
+    );
+
+    -- Server rows a pull could not apply because the record had pending ops. They are
+    -- applied if those ops end without superseding them (a rejection), so the cursor
+    -- moving past them loses nothing.
+    CREATE TABLE held (
+        record_id TEXT PRIMARY KEY,
+        seq       INTEGER NOT NULL,
+        record    TEXT NOT NULL
+    );
+
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value
+    );
+    "#,
+];
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let known = MIGRATIONS.len() as i64;
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > known {
+        return Err(Error::SchemaTooNew { found, known });
+    }
+    for (i, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(found).unwrap_or(0))
+    {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have migrated between our read and our lock.
+        let now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if now > i as i64 {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

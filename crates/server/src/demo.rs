@@ -1,0 +1,283 @@
+//! Demo data from the seeds: the Jiangsu union tree, the Internet association with its
+//! levels, Yongji county's checkpoint sites, Xi'an University's service hall, a business
+//! association, an account for every role and a few hundred members. Loading twice
+//! changes nothing.
+
+use std::fmt::Write as _;
+
+use huiji_domain::mask::{mask_id_number, mask_phone};
+use huiji_domain::org::{NodeKind, NodePath, Role};
+use huiji_domain::sync::{MemberBody, OrgNodeBody, RecordKind};
+use huiji_domain::validate::{credit_code_check_char, id_number_check_char};
+use huiji_domain::wire::Record;
+use sqlx::Row;
+use uuid::Uuid;
+
+use crate::auth::hash_password;
+use crate::error::Result;
+use crate::records::{lock_seq, set_seq, upsert_records, StoredRecord};
+use crate::state::AppState;
+
+pub const DEMO_PASSWORD: &str = "Huiji2026";
+const NS: Uuid = Uuid::from_u128(0x6875_696a_6964_656d_6f00_0000_0000_0001);
+
+/// Stable ids, so tests and the app can name demo nodes.
+pub fn demo_id(name: &str) -> Uuid {
+    Uuid::new_v5(&NS, name.as_bytes())
+}
+
+struct NodeSpec {
+    name: &'static str,
+    kind: NodeKind,
+    parent: Option<&'static str>,
+    levels: &'static [&'static str],
+}
+
+const fn n(name: &'static str, kind: NodeKind, parent: Option<&'static str>) -> NodeSpec {
+    NodeSpec { name, kind, parent, levels: &[] }
+}
+
+const ASSOC_LEVELS: &[&str] = &["会员单位", "理事单位", "常务理事单位", "副理事长单位"];
+const CHAMBER_LEVELS: &[&str] = &["会员", "理事", "常务理事", "副会长", "会长"];
+
+fn nodes() -> Vec<NodeSpec> {
+    use NodeKind::*;
+    vec![
+        n("江苏省总工会", UnionFederation, None),
+        n("江苏省教科工会委员会", IndustryUnion, Some("江苏省总工会")),
+        n("南京医科大学工会", UnitUnion, Some("江苏省教科工会委员会")),
+        n("南京大学工会", UnitUnion, Some("江苏省教科工会委员会")),
+        n("东南大学工会", UnitUnion, Some("江苏省教科工会委员会")),
+        n("南京师范大学工会", UnitUnion, Some("江苏省教科工会委员会")),
+        n("江苏省机械冶金工会", IndustryUnion, Some("江苏省总工会")),
+        n("徐工集团工会", UnitUnion, Some("江苏省机械冶金工会")),
+        NodeSpec { name: "江苏省互联网协会", kind: Association, parent: None, levels: ASSOC_LEVELS },
+        n("永吉县", Site, None),
+        n("口前镇检查站", Site, Some("永吉县")),
+        n("口前镇高速路口卡点", Site, Some("口前镇检查站")),
+        n("口前镇火车站卡点", Site, Some("口前镇检查站")),
+        n("岔路河镇检查站", Site, Some("永吉县")),
+        n("岔路河镇服务区卡点", Site, Some("岔路河镇检查站")),
+        n("西安文理学院", Institution, None),
+        n("西安文理学院信息与现代教育技术中心", Institution, Some("西安文理学院")),
+        NodeSpec { name: "苏州市青年企业家商会", kind: Association, parent: None, levels: CHAMBER_LEVELS },
+    ]
+}
+
+struct AccountSpec {
+    phone: &'static str,
+    name: &'static str,
+    role: Role,
+    node: Option<&'static str>,
+}
+
+const fn a(phone: &'static str, name: &'static str, role: Role, node: Option<&'static str>) -> AccountSpec {
+    AccountSpec { phone, name, role, node }
+}
+
+fn accounts() -> Vec<AccountSpec> {
+    vec![
+        a("13900000000", "王立新", Role::SystemAdmin, None),
+        a("13900000001", "张靖", Role::Secretary, Some("南京医科大学工会")),
+        a("13900000002", "李明华", Role::Secretary, Some("南京大学工会")),
+        a("13900000003", "陈思远", Role::Reviewer, Some("江苏省教科工会委员会")),
+        a("13900000004", "刘国庆", Role::SiteManager, Some("永吉县")),
+        a("13900000005", "赵晓东", Role::Scanner, Some("口前镇检查站")),
+        a("13900000006", "孙丽娟", Role::HealthAuthority, Some("永吉县")),
+        a("13900000007", "周文斌", Role::Secretary, Some("江苏省互联网协会")),
+        a("13900000008", "吴佳怡", Role::Secretary, Some("苏州市青年企业家商会")),
+        a("13900000009", "郑海峰", Role::Reviewer, Some("西安文理学院")),
+        a("13800000001", "欧阳娜娜", Role::Member, Some("南京医科大学工会")),
+    ]
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗",
+    "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡",
+    "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "欧阳", "司马", "诸葛",
+];
+const GIVEN: &[&str] = &[
+    "靖", "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰",
+    "霞", "平", "刚", "桂英", "建华", "晓燕", "文博", "子涵", "雨桐", "浩然", "欣怡", "俊杰", "思远", "嘉怡", "宇轩", "梓萱",
+    "一鸣", "晨曦", "海燕", "志强", "丽华", "国栋", "春梅", "德明", "玉兰", "振华",
+];
+const CATEGORIES: &[&str] = &["机关事业单位职工", "企业职工", "灵活就业人员"];
+const REGIONS: &[&str] = &["320102", "320104", "320106", "320583", "320211", "220221", "610113"];
+
+pub fn demo_name(i: usize) -> String {
+    let s = SURNAMES[(i * 7 + i / 13) % SURNAMES.len()];
+    let g = GIVEN[(i * 11 + i / 5) % GIVEN.len()];
+    format!("{s}{g}")
+}
+
+/// A valid (check character included) but fictitious ID number.
+pub fn demo_id_number(i: usize) -> String {
+    let region = REGIONS[i % REGIONS.len()];
+    let year = 1960 + (i * 3) % 45;
+    let month = 1 + (i * 5) % 12;
+    let day = 1 + (i * 7) % 28;
+    let serial = 100 + (i * 37) % 900;
+    let first17 = format!("{region}{year:04}{month:02}{day:02}{serial:03}");
+    let check = id_number_check_char(&first17).unwrap_or('0');
+    format!("{first17}{check}")
+}
+
+pub fn demo_phone(i: usize) -> String {
+    let prefixes = ["138", "139", "150", "151", "186", "187", "135", "177"];
+    format!("{}{:08}", prefixes[i % prefixes.len()], 10_000_000 + i * 7919 % 89_999_999)
+}
+
+pub fn demo_credit_code(i: usize) -> String {
+    let first17 = format!("91320100MA{:07}", 1_000_000 + i * 7);
+    let check = credit_code_check_char(&first17).unwrap_or('0');
+    format!("{first17}{check}")
+}
+
+/// Loads everything once; returns the printable list of demo logins.
+pub async fn load(st: &AppState) -> Result<String> {
+    let marker = demo_id("江苏省总工会").to_string();
+    let exists = sqlx::query("SELECT 1 FROM records WHERE id = $1").bind(&marker).fetch_optional(&st.db.pool).await?;
+    if exists.is_none() {
+        insert_all(st).await?;
+    }
+    Ok(report())
+}
+
+async fn insert_all(st: &AppState) -> Result<()> {
+    let now = st.now();
+    let mut tx = st.db.writer.begin().await?;
+    let mut seq = lock_seq(&mut tx).await?;
+    let mut rows: Vec<StoredRecord> = Vec::new();
+    let mut paths: std::collections::HashMap<&'static str, NodePath> = std::collections::HashMap::new();
+    let mut record = |id: Uuid, kind: RecordKind, node_id: Uuid, path: NodePath, owner: Option<Uuid>, body: serde_json::Value| {
+        seq += 1;
+        StoredRecord {
+            record: Record { id, kind, node_id, owner_id: owner, version: 1, seq, deleted: false, body, updated_at: now, updated_by: None },
+            node_path: path,
+            created_at: now,
+        }
+    };
+    for spec in nodes() {
+        let id = demo_id(spec.name);
+        let path = match spec.parent.and_then(|p| paths.get(p)) {
+            Some(pp) => pp.child(id),
+            None => NodePath::root(id),
+        };
+        paths.insert(spec.name, path.clone());
+        let body = OrgNodeBody {
+            name: spec.name.to_owned(),
+            kind: spec.kind,
+            parent_id: spec.parent.map(demo_id),
+            credit_code: None,
+            levels: spec.levels.iter().map(|s| (*s).to_owned()).collect(),
+            address: None,
+        };
+        rows.push(record(id, RecordKind::OrgNode, id, path, None, serde_json::to_value(body).unwrap_or_default()));
+    }
+
+    let hash = hash_password(DEMO_PASSWORD)?;
+    for (i, acc) in accounts().into_iter().enumerate() {
+        let id = demo_id(acc.phone);
+        let idn = demo_id_number(10_000 + i);
+        sqlx::query("INSERT INTO accounts (id, kind, phone, password_hash, real_name, id_number, status, created_at) VALUES ($1, 'person', $2, $3, $4, $5, 'active', $6)")
+            .bind(id.to_string()).bind(acc.phone).bind(&hash).bind(acc.name).bind(&idn).bind(now)
+            .execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO grants (id, account_id, role, node_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(Uuid::now_v7().to_string()).bind(id.to_string()).bind(acc.role.as_str())
+            .bind(acc.node.map(|n| demo_id(n).to_string())).bind(now)
+            .execute(&mut *tx).await?;
+        if let (Role::Member, Some(node)) = (acc.role, acc.node) {
+            let body = MemberBody {
+                name: acc.name.to_owned(),
+                phone_masked: Some(mask_phone(acc.phone)),
+                id_number_masked: Some(mask_id_number(&idn)),
+                category: Some(CATEGORIES[0].to_owned()),
+                level: None, credit_code: None, title: None, account_id: Some(id),
+            };
+            rows.push(record(demo_id(&format!("member:{}", acc.phone)), RecordKind::Member, demo_id(node), paths[node].clone(), Some(id), serde_json::to_value(body).unwrap_or_default()));
+        }
+    }
+
+    // Organisation accounts of the Internet association (seed 001), one still in review.
+    let orgs = [("江苏测试网络科技有限公司", "副理事长单位", "active"), ("南京云启信息技术有限公司", "理事单位", "active"), ("苏州数联科技有限公司", "会员单位", "pending")];
+    for (i, (name, level, status)) in orgs.iter().enumerate() {
+        let id = demo_id(name);
+        let cc = demo_credit_code(i);
+        sqlx::query("INSERT INTO accounts (id, kind, credit_code, org_name, password_hash, status, created_at) VALUES ($1, 'organisation', $2, $3, $4, $5, $6)")
+            .bind(id.to_string()).bind(&cc).bind(*name).bind(&hash).bind(*status).bind(now)
+            .execute(&mut *tx).await?;
+        if *status == "active" {
+            sqlx::query("INSERT INTO grants (id, account_id, role, node_id, created_at) VALUES ($1, $2, 'member', $3, $4)")
+                .bind(Uuid::now_v7().to_string()).bind(id.to_string()).bind(demo_id("江苏省互联网协会").to_string()).bind(now)
+                .execute(&mut *tx).await?;
+            let body = serde_json::json!({"name": "张靖", "credit_code": cc, "level": level, "title": name, "account_id": id});
+            let node = "江苏省互联网协会";
+            rows.push(record(demo_id(&format!("member:{cc}")), RecordKind::Member, demo_id(node), paths[node].clone(), Some(id), body));
+        }
+    }
+
+    // A few hundred members spread over the units and associations.
+    let units = ["南京医科大学工会", "南京大学工会", "东南大学工会", "南京师范大学工会", "徐工集团工会", "苏州市青年企业家商会"];
+    for i in 0..360 {
+        let node = units[i % units.len()];
+        let body = MemberBody {
+            name: demo_name(i),
+            phone_masked: Some(mask_phone(&demo_phone(i))),
+            id_number_masked: Some(mask_id_number(&demo_id_number(i))),
+            category: Some(CATEGORIES[i % CATEGORIES.len()].to_owned()),
+            level: (node == "苏州市青年企业家商会").then(|| CHAMBER_LEVELS[i % CHAMBER_LEVELS.len()].to_owned()),
+            credit_code: None, title: None, account_id: None,
+        };
+        rows.push(record(demo_id(&format!("member:{i}")), RecordKind::Member, demo_id(node), paths[node].clone(), None, serde_json::to_value(body).unwrap_or_default()));
+    }
+    let notice = serde_json::json!({"title": "关于做好2026年度会员信息核对工作的通知", "content": "请各单位工会于12月31日前完成会员信息核对。"});
+    rows.push(record(demo_id("notice:1"), RecordKind::Notice, demo_id("江苏省总工会"), paths["江苏省总工会"].clone(), None, notice));
+
+    upsert_records(&mut tx, &rows).await?;
+    set_seq(&mut tx, seq).await?;
+    tx.commit().await?;
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM records").fetch_one(&st.db.pool).await?.try_get(0)?;
+    tracing::info!(records = n, "demo data loaded");
+    Ok(())
+}
+
+fn report() -> String {
+    let mut s = String::from("\n演示账号 / Demo accounts (密码 password: ");
+    s.push_str(DEMO_PASSWORD);
+    s.push_str("; 也可用手机号+短信验证码登录，开发模式下验证码见服务器日志)\n");
+    for acc in accounts() {
+        let _ = writeln!(s, "  {:<11} {:<6} {:<8} {}", acc.phone, acc.name, acc.role.label_zh(), acc.node.unwrap_or("全平台"));
+    }
+    for (i, name) in ["江苏测试网络科技有限公司", "南京云启信息技术有限公司", "苏州数联科技有限公司(审核中)"].iter().enumerate() {
+        let _ = writeln!(s, "  {:<18} 单位账号(信用代码登录) {}", demo_credit_code(i), name);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use huiji_domain::validate::{validate_credit_code, validate_id_number, validate_name, validate_phone, SimpleDate};
+
+    #[test]
+    fn generated_identities_pass_validation() {
+        let today = SimpleDate { year: 2026, month: 11, day: 22 };
+        for i in 0..2000 {
+            validate_id_number(&demo_id_number(i), today).unwrap();
+            validate_name(&demo_name(i)).unwrap();
+            validate_phone(&demo_phone(i)).unwrap();
+        }
+        for i in 0..50 {
+            validate_credit_code(&demo_credit_code(i)).unwrap();
+        }
+    }
+
+    #[test]
+    fn every_node_hangs_where_its_kind_allows() {
+        let specs = nodes();
+        for s in &specs {
+            let parent_kind = s.parent.map(|p| specs.iter().find(|x| x.name == p).map(|x| x.kind).unwrap());
+            huiji_domain::org::check_new_node(s.name, s.kind, parent_kind).unwrap();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Huiji's central server: REST + JSON under /api/v1 over SQLite or PostgreSQL.
+
+pub mod accounts;
+pub mod app;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod openapi;
+pub mod records;
+pub mod routes;
+pub mod sms;
+pub mod state;
+pub mod time;
+
+use tokio::net::TcpListener;
+
+/// Serves until the process is told to stop (Ctrl-C or SIGTERM).
+pub async fn serve(state: state::AppState, listener: TcpListener) -> std::io::Result<()> {
+    let _ = metrics::handle();
+    axum::serve(listener, app::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

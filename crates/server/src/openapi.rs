@@ -1,0 +1,40 @@
+//! The OpenAPI 3 document, generated from the handlers' annotations.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Huiji API (会籍)", description = "Central server of Huiji: accounts, organisation tree, sync."),
+    paths(
+        routes::auth::sms_send,
+        routes::auth::sms_login,
+        routes::auth::password_login,
+        routes::auth::org_login,
+        routes::auth::logout,
+        routes::auth::logout_all,
+        routes::auth::me,
+        routes::auth::set_profile,
+        routes::auth::set_password,
+        routes::nodes::list_nodes,
+        routes::nodes::list_members,
+        routes::sync::push,
+        routes::sync::pull,
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
