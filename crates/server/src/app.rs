@@ -23,6 +23,7 @@ use crate::{metrics, openapi, routes};
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
+    let _ = metrics::handle();
     Router::new()
         .merge(routes::auth::router())
         .merge(routes::nodes::router())

@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod records;
 pub mod routes;
 pub mod sms;
+pub mod sql;
 pub mod state;
 pub mod time;
 

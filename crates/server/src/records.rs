@@ -7,11 +7,12 @@ use huiji_domain::org::{NodePath, Principal};
 use huiji_domain::sync::{decide, pull_filter, visible, DecideInput, Decision, Existing, RecordKind, RecordMeta};
 use huiji_domain::wire::{Op, OpResult, OpStatus, PullResponse, Record};
 use sqlx::any::AnyRow;
-use sqlx::{Any, QueryBuilder, Row, Transaction};
+use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
 use crate::auth::parse_uuid;
 use crate::error::{ApiError, Result};
+use crate::sql::Sql;
 use crate::state::AppState;
 
 const RECORD_COLUMNS: &str =
@@ -71,28 +72,29 @@ pub async fn current_seq(st: &AppState) -> Result<i64> {
 /// Rows to upsert, written in chunks so no statement passes the bind-parameter limits.
 pub async fn upsert_records(tx: &mut Transaction<'_, Any>, rows: &[StoredRecord]) -> Result<()> {
     for chunk in rows.chunks(1000) {
-        let mut qb: QueryBuilder<Any> = QueryBuilder::new(format!("INSERT INTO records ({RECORD_COLUMNS}) "));
-        qb.push_values(chunk, |mut b, r| {
+        let mut qb = Sql::new(format!("INSERT INTO records ({RECORD_COLUMNS})"));
+        qb.values(chunk, |b, r| {
             let rec = &r.record;
-            b.push_bind(rec.id.to_string())
-                .push_bind(rec.kind.as_str())
-                .push_bind(rec.node_id.to_string())
-                .push_bind(r.node_path.as_str().to_owned())
-                .push_bind(rec.owner_id.map(|o| o.to_string()))
-                .push_bind(rec.version)
-                .push_bind(rec.seq)
-                .push_bind(i64::from(rec.deleted))
-                .push_bind(rec.body.to_string())
-                .push_bind(r.created_at)
-                .push_bind(rec.updated_at)
-                .push_bind(rec.updated_by.map(|o| o.to_string()));
-        });
+            b.bind(rec.id.to_string())?
+                .bind(rec.kind.as_str())?
+                .bind(rec.node_id.to_string())?
+                .bind(r.node_path.as_str().to_owned())?
+                .bind(rec.owner_id.map(|o| o.to_string()))?
+                .bind(rec.version)?
+                .bind(rec.seq)?
+                .bind(i64::from(rec.deleted))?
+                .bind(rec.body.to_string())?
+                .bind(r.created_at)?
+                .bind(rec.updated_at)?
+                .bind(rec.updated_by.map(|o| o.to_string()))?;
+            Ok(())
+        })?;
         qb.push(
             " ON CONFLICT (id) DO UPDATE SET node_id = excluded.node_id, node_path = excluded.node_path, \
              version = excluded.version, seq = excluded.seq, deleted = excluded.deleted, body = excluded.body, \
              updated_at = excluded.updated_at, updated_by = excluded.updated_by",
         );
-        qb.build().execute(&mut **tx).await?;
+        qb.execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -100,14 +102,16 @@ pub async fn upsert_records(tx: &mut Transaction<'_, Any>, rows: &[StoredRecord]
 async fn fetch_in(tx: &mut Transaction<'_, Any>, sql_head: &str, ids: &[String]) -> Result<Vec<AnyRow>> {
     let mut out = Vec::new();
     for chunk in ids.chunks(1000) {
-        let mut qb: QueryBuilder<Any> = QueryBuilder::new(sql_head);
+        let mut qb = Sql::new(sql_head);
         qb.push(" IN (");
-        let mut sep = qb.separated(", ");
-        for id in chunk {
-            sep.push_bind(id.clone());
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                qb.push(", ");
+            }
+            qb.bind(id.clone())?;
         }
         qb.push(")");
-        out.extend(qb.build().fetch_all(&mut **tx).await?);
+        out.extend(qb.fetch_all(&mut **tx).await?);
     }
     Ok(out)
 }
@@ -229,16 +233,17 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
         let rows: Vec<StoredRecord> = changed.iter().filter_map(|id| current.get(id).cloned()).collect();
         upsert_records(&mut tx, &rows).await?;
         for chunk in applied_rows.chunks(1000) {
-            let mut qb: QueryBuilder<Any> = QueryBuilder::new("INSERT INTO applied_ops (op_id, account_id, record_id, version, seq, applied_at) ");
-            qb.push_values(chunk, |mut b, (op_id, rec, v, s)| {
-                b.push_bind(op_id.to_string())
-                    .push_bind(principal.account_id.to_string())
-                    .push_bind(rec.to_string())
-                    .push_bind(*v)
-                    .push_bind(*s)
-                    .push_bind(now);
-            });
-            qb.build().execute(&mut *tx).await?;
+            let mut qb = Sql::new("INSERT INTO applied_ops (op_id, account_id, record_id, version, seq, applied_at)");
+            qb.values(chunk, |b, (op_id, rec, v, s)| {
+                b.bind(op_id.to_string())?
+                    .bind(principal.account_id.to_string())?
+                    .bind(rec.to_string())?
+                    .bind(*v)?
+                    .bind(*s)?
+                    .bind(now)?;
+                Ok(())
+            })?;
+            qb.execute(&mut *tx).await?;
         }
         set_seq(&mut tx, seq).await?;
     }
@@ -261,27 +266,27 @@ pub async fn pull(st: &AppState, principal: &Principal, cursor: i64, limit: u32)
     // counter moves in the same transaction as the rows it numbers.
     let high = current_seq(st).await?;
     let filter = pull_filter(principal);
-    let mut qb: QueryBuilder<Any> = QueryBuilder::new(format!("SELECT {RECORD_COLUMNS} FROM records WHERE seq > "));
-    qb.push_bind(cursor).push(" AND seq <= ").push_bind(high).push(" AND (owner_id = ").push_bind(filter.owner_id.to_string());
+    let mut qb = Sql::new(format!("SELECT {RECORD_COLUMNS} FROM records WHERE seq > "));
+    qb.bind(cursor)?.push(" AND seq <= ").bind(high)?.push(" AND (owner_id = ").bind(filter.owner_id.to_string())?;
     for f in &filter.kinds {
         if !f.all && f.prefixes.is_empty() && f.exact.is_empty() {
             continue;
         }
-        qb.push(" OR (kind = ").push_bind(f.kind.as_str());
+        qb.push(" OR (kind = ").bind(f.kind.as_str())?;
         if !f.all {
             qb.push(" AND (1 = 0");
             for p in &f.prefixes {
-                qb.push(" OR node_path LIKE ").push_bind(format!("{}%", p.as_str()));
+                qb.push(" OR node_path LIKE ").bind(format!("{}%", p.as_str()))?;
             }
             for p in &f.exact {
-                qb.push(" OR node_path = ").push_bind(p.as_str().to_owned());
+                qb.push(" OR node_path = ").bind(p.as_str().to_owned())?;
             }
             qb.push(")");
         }
         qb.push(")");
     }
-    qb.push(") ORDER BY seq LIMIT ").push_bind(i64::from(limit));
-    let rows = qb.build().fetch_all(&st.db.pool).await?;
+    qb.push(") ORDER BY seq LIMIT ").bind(i64::from(limit))?;
+    let rows = qb.fetch_all(&st.db.pool).await?;
     let full = rows.len() as u32 == limit;
     let mut records = Vec::with_capacity(rows.len());
     let mut last = cursor;
