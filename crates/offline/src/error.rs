@@ -25,6 +25,9 @@ pub enum Error {
     Protocol(String),
     #[error(transparent)]
     Invalid(#[from] DomainError),
+    /// Local JSON that could not be encoded or read back.
+    #[error("json: {0}")]
+    Json(#[from] serde_json::Error),
     #[error("record not found")]
     NotFound,
     /// The record has an unresolved sync conflict; resolve it before editing again.
@@ -44,6 +47,7 @@ impl Error {
             Error::Server { code, .. } => code,
             Error::Protocol(_) => "Protocol",
             Error::Invalid(e) => e.code,
+            Error::Json(_) => "Json",
             Error::NotFound => "NotFound",
             Error::Conflict => "Conflict",
         }
@@ -53,7 +57,8 @@ impl Error {
     /// will answer the same next time.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Network(_) => true,
+            // A request that could not even be built will not build next time.
+            Error::Network(e) => !e.is_builder(),
             Error::Server { status, .. } => *status >= 500,
             _ => false,
         }
@@ -85,8 +90,16 @@ mod tests {
             (Error::NotFound, "NotFound", false),
             (Error::Conflict, "Conflict", false),
             (Error::Protocol("x".into()), "Protocol", false),
-            (Error::SchemaTooNew { found: 9, known: 1 }, "SchemaTooNew", false),
-            (Error::Invalid(huiji_domain::sync::BODY_INVALID), "BodyInvalid", false),
+            (
+                Error::SchemaTooNew { found: 9, known: 1 },
+                "SchemaTooNew",
+                false,
+            ),
+            (
+                Error::Invalid(huiji_domain::sync::BODY_INVALID),
+                "BodyInvalid",
+                false,
+            ),
             (Error::Db(rusqlite::Error::InvalidQuery), "Db", false),
             (server, "Unauthorized", false),
             (
