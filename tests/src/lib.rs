@@ -106,7 +106,11 @@ pub async fn login(base_url: &str, phone: &str) -> String {
         .send()
         .await
         .unwrap();
-    assert!(resp.status().is_success(), "login {phone}: {}", resp.status());
+    assert!(
+        resp.status().is_success(),
+        "login {phone}: {}",
+        resp.status()
+    );
     let v: serde_json::Value = resp.json().await.unwrap();
     v["token"].as_str().unwrap().to_owned()
 }
@@ -114,8 +118,10 @@ pub async fn login(base_url: &str, phone: &str) -> String {
 /// A fresh PostgreSQL database for one run, when PostgreSQL is reachable (or required).
 pub async fn fresh_pg_database() -> Option<String> {
     use sqlx::Connection;
-    let admin = std::env::var("HUIJI_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let required = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") || std::env::var("HUIJI_REQUIRE_PG").is_ok_and(|v| v == "1");
+    let admin = std::env::var("HUIJI_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let required = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+        || std::env::var("HUIJI_REQUIRE_PG").is_ok_and(|v| v == "1");
     let mut conn = match sqlx::PgConnection::connect(&admin).await {
         Ok(c) => c,
         Err(e) if !required => {
@@ -125,17 +131,25 @@ pub async fn fresh_pg_database() -> Option<String> {
         Err(e) => panic!("PostgreSQL required but not reachable at {admin}: {e}"),
     };
     let name = format!("huiji_e2e_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
     let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
     Some(format!("{base}/{name}"))
 }
 
 pub async fn drop_pg_database(url: &str) {
     use sqlx::Connection;
-    let admin = std::env::var("HUIJI_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let Some((_, name)) = url.rsplit_once('/') else { return };
+    let admin = std::env::var("HUIJI_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let Some((_, name)) = url.rsplit_once('/') else {
+        return;
+    };
     if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut conn)
+            .await;
     }
 }
 

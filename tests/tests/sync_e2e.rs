@@ -20,7 +20,11 @@ fn member_body(i: usize) -> serde_json::Value {
 }
 
 fn quick_retry() -> RetryPolicy {
-    RetryPolicy { max_attempts: 2, initial_delay: Duration::from_millis(50), max_delay: Duration::from_millis(100) }
+    RetryPolicy {
+        max_attempts: 2,
+        initial_delay: Duration::from_millis(50),
+        max_delay: Duration::from_millis(100),
+    }
 }
 
 async fn thousand_records_flow(database_url: Option<&str>) {
@@ -36,7 +40,9 @@ async fn thousand_records_flow(database_url: Option<&str>) {
     assert_eq!(ids.len(), 1000);
     assert_eq!(a.pending_count().unwrap(), 1000);
     let token_a = login(&server.base_url, SECRETARY).await;
-    let client_a = SyncClient::new(&server.base_url, &token_a).unwrap().with_batch_size(250);
+    let client_a = SyncClient::new(&server.base_url, &token_a)
+        .unwrap()
+        .with_batch_size(250);
     let report = client_a.sync_once(&a).await.unwrap();
     assert_eq!(report.pushed.applied, 1000, "{report:?}");
     assert_eq!(a.pending_count().unwrap(), 0);
@@ -48,23 +54,36 @@ async fn thousand_records_flow(database_url: Option<&str>) {
 
     // B (a reviewer of the industry union above) pulls them all.
     let token_b = login(&server.base_url, REVIEWER).await;
-    let client_b = SyncClient::new(&server.base_url, &token_b).unwrap().with_pull_limit(300);
+    let client_b = SyncClient::new(&server.base_url, &token_b)
+        .unwrap()
+        .with_pull_limit(300);
     let mut progress_calls = 0;
-    client_b.pull_all(&b, |_| progress_calls += 1).await.unwrap();
+    client_b
+        .pull_all(&b, |_| progress_calls += 1)
+        .await
+        .unwrap();
     assert!(progress_calls >= 4, "pull was paged: {progress_calls}");
     for id in &ids {
-        let r = b.get(*id).unwrap().unwrap_or_else(|| panic!("B lacks {id}"));
+        let r = b
+            .get(*id)
+            .unwrap()
+            .unwrap_or_else(|| panic!("B lacks {id}"));
         assert_eq!(r.kind, RecordKind::Member);
     }
     let on_server_before = b.count(RecordKind::Member).unwrap();
 
     // Replaying A's push byte for byte changes nothing: every op is a duplicate.
     let replay_store = Store::open(dir.path().join("replay.db")).unwrap();
-    let replay_ids = replay_store.create_many(RecordKind::Member, node, (0..5).map(member_body).collect()).unwrap();
+    let replay_ids = replay_store
+        .create_many(RecordKind::Member, node, (0..5).map(member_body).collect())
+        .unwrap();
     let ops = replay_store.pending_ops(100).unwrap();
     assert_eq!(ops.len(), 5);
     let http = reqwest::Client::new();
-    let req = PushRequest { device_id: replay_store.device_id().unwrap(), ops };
+    let req = PushRequest {
+        device_id: replay_store.device_id().unwrap(),
+        ops,
+    };
     let mut answers = Vec::new();
     for _ in 0..3 {
         let resp: PushResponse = http
@@ -79,7 +98,10 @@ async fn thousand_records_flow(database_url: Option<&str>) {
             .unwrap();
         answers.push(resp);
     }
-    assert!(answers[0].results.iter().all(|r| r.status == huiji_domain::wire::OpStatus::Applied));
+    assert!(answers[0]
+        .results
+        .iter()
+        .all(|r| r.status == huiji_domain::wire::OpStatus::Applied));
     for later in &answers[1..] {
         for (first, again) in answers[0].results.iter().zip(&later.results) {
             assert_eq!(again.status, huiji_domain::wire::OpStatus::Duplicate);
@@ -116,10 +138,19 @@ async fn a_server_killed_mid_push_loses_nothing_and_duplicates_nothing() {
     let a = Store::open(dir.path().join("a.db")).unwrap();
     let node = demo_node(NJMU);
     let total = 4000;
-    let ids = a.create_many(RecordKind::Member, node, (0..total).map(member_body).collect()).unwrap();
+    let ids = a
+        .create_many(
+            RecordKind::Member,
+            node,
+            (0..total).map(member_body).collect(),
+        )
+        .unwrap();
 
     let token = login(&server.base_url, SECRETARY).await;
-    let client = SyncClient::new(&server.base_url, &token).unwrap().with_batch_size(20).with_retry(RetryPolicy::none());
+    let client = SyncClient::new(&server.base_url, &token)
+        .unwrap()
+        .with_batch_size(20)
+        .with_retry(RetryPolicy::none());
     let push = {
         let client = client.clone();
         let a_path = dir.path().join("a.db");
@@ -140,20 +171,33 @@ async fn a_server_killed_mid_push_loses_nothing_and_duplicates_nothing() {
     }
     server.kill_hard();
     let result = push.await.unwrap();
-    assert!(result.is_err(), "the push must have been cut off: {result:?}");
+    assert!(
+        result.is_err(),
+        "the push must have been cut off: {result:?}"
+    );
     let left = a.pending_count().unwrap();
-    assert!(left > 0 && left < total as u64, "killed mid-push, {left} of {total} still pending");
+    assert!(
+        left > 0 && left < total as u64,
+        "killed mid-push, {left} of {total} still pending"
+    );
 
     // Restart on the same data; A syncs again and everything lands exactly once.
     let server = ServerProcess::start(&data, None);
     let token = login(&server.base_url, SECRETARY).await;
-    let client = SyncClient::new(&server.base_url, &token).unwrap().with_batch_size(500).with_retry(quick_retry());
+    let client = SyncClient::new(&server.base_url, &token)
+        .unwrap()
+        .with_batch_size(500)
+        .with_retry(quick_retry());
     client.sync_once(&a).await.unwrap();
     assert_eq!(a.pending_count().unwrap(), 0);
 
     let b = Store::open(dir.path().join("b.db")).unwrap();
     let token_b = login(&server.base_url, REVIEWER).await;
-    SyncClient::new(&server.base_url, &token_b).unwrap().pull_all(&b, |_| {}).await.unwrap();
+    SyncClient::new(&server.base_url, &token_b)
+        .unwrap()
+        .pull_all(&b, |_| {})
+        .await
+        .unwrap();
     for id in &ids {
         let r = b.get(*id).unwrap().unwrap_or_else(|| panic!("lost {id}"));
         assert_eq!(r.version, 1, "applied once, never twice");
@@ -173,17 +217,27 @@ async fn a_stale_edit_comes_back_as_a_conflict_not_an_overwrite() {
     let a = Store::open(dir.path().join("a.db")).unwrap();
     let b = Store::open(dir.path().join("b.db")).unwrap();
     let token = login(&server.base_url, SECRETARY).await;
-    let client = SyncClient::new(&server.base_url, &token).unwrap().with_retry(quick_retry());
+    let client = SyncClient::new(&server.base_url, &token)
+        .unwrap()
+        .with_retry(quick_retry());
 
-    let id = a.create(RecordKind::Member, node, json!({"name": "张靖", "title": "会员"})).unwrap();
+    let id = a
+        .create(
+            RecordKind::Member,
+            node,
+            json!({"name": "张靖", "title": "会员"}),
+        )
+        .unwrap();
     client.sync_once(&a).await.unwrap();
     client.sync_once(&b).await.unwrap();
     assert_eq!(b.get(id).unwrap().unwrap().version, 1);
 
     // B edits first and syncs; A edits the same version offline, then syncs.
-    b.update(id, json!({"name": "张靖", "title": "工会小组长"})).unwrap();
+    b.update(id, json!({"name": "张靖", "title": "工会小组长"}))
+        .unwrap();
     client.sync_once(&b).await.unwrap();
-    a.update(id, json!({"name": "张靖", "title": "工会委员"})).unwrap();
+    a.update(id, json!({"name": "张靖", "title": "工会委员"}))
+        .unwrap();
     let report = client.sync_once(&a).await.unwrap();
     assert_eq!(report.pushed.conflicts, 1, "{report:?}");
 
@@ -202,5 +256,8 @@ async fn a_stale_edit_comes_back_as_a_conflict_not_an_overwrite() {
     assert_eq!(report.pushed.applied, 1, "{report:?}");
     client.sync_once(&b).await.unwrap();
     let on_b = b.get(id).unwrap().unwrap();
-    assert_eq!((on_b.version, on_b.body["title"].as_str().unwrap()), (3, "工会委员"));
+    assert_eq!(
+        (on_b.version, on_b.body["title"].as_str().unwrap()),
+        (3, "工会委员")
+    );
 }

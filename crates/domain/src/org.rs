@@ -344,23 +344,125 @@ mod tests {
         let t = tree();
         // (role, grant node, action, target, expected)
         let cases: Vec<(Role, Option<&NodePath>, Action, &NodePath, bool)> = vec![
-            (Role::Secretary, Some(&t.njmu), Action::ViewMembers, &t.njmu, true),
-            (Role::Secretary, Some(&t.njmu), Action::ViewMembers, &t.sibling, false),
-            (Role::Secretary, Some(&t.njmu), Action::ViewMembers, &t.industry, false),
-            (Role::Secretary, Some(&t.industry), Action::ViewMembers, &t.njmu, true),
-            (Role::Secretary, Some(&t.industry), Action::ManageMembers, &t.sibling, true),
-            (Role::Secretary, Some(&t.province), Action::PublishNotice, &t.njmu, true),
-            (Role::Secretary, Some(&t.province), Action::PublishNotice, &t.other_root, false),
-            (Role::Secretary, Some(&t.njmu), Action::RecordScan, &t.njmu, false),
-            (Role::Reviewer, Some(&t.njmu), Action::ReviewApplications, &t.njmu, true),
-            (Role::Reviewer, Some(&t.njmu), Action::ManageMembers, &t.njmu, false),
-            (Role::Member, Some(&t.njmu), Action::ViewMembers, &t.njmu, false),
-            (Role::Scanner, Some(&t.njmu), Action::RecordScan, &t.njmu, true),
-            (Role::Scanner, Some(&t.njmu), Action::ViewScans, &t.njmu, false),
-            (Role::SiteManager, Some(&t.industry), Action::ManageSites, &t.sibling, true),
-            (Role::HealthAuthority, Some(&t.province), Action::SetHealthStatus, &t.njmu, true),
-            (Role::HealthAuthority, Some(&t.njmu), Action::SetHealthStatus, &t.province, false),
-            (Role::SystemAdmin, None, Action::Administer, &t.other_root, true),
+            (
+                Role::Secretary,
+                Some(&t.njmu),
+                Action::ViewMembers,
+                &t.njmu,
+                true,
+            ),
+            (
+                Role::Secretary,
+                Some(&t.njmu),
+                Action::ViewMembers,
+                &t.sibling,
+                false,
+            ),
+            (
+                Role::Secretary,
+                Some(&t.njmu),
+                Action::ViewMembers,
+                &t.industry,
+                false,
+            ),
+            (
+                Role::Secretary,
+                Some(&t.industry),
+                Action::ViewMembers,
+                &t.njmu,
+                true,
+            ),
+            (
+                Role::Secretary,
+                Some(&t.industry),
+                Action::ManageMembers,
+                &t.sibling,
+                true,
+            ),
+            (
+                Role::Secretary,
+                Some(&t.province),
+                Action::PublishNotice,
+                &t.njmu,
+                true,
+            ),
+            (
+                Role::Secretary,
+                Some(&t.province),
+                Action::PublishNotice,
+                &t.other_root,
+                false,
+            ),
+            (
+                Role::Secretary,
+                Some(&t.njmu),
+                Action::RecordScan,
+                &t.njmu,
+                false,
+            ),
+            (
+                Role::Reviewer,
+                Some(&t.njmu),
+                Action::ReviewApplications,
+                &t.njmu,
+                true,
+            ),
+            (
+                Role::Reviewer,
+                Some(&t.njmu),
+                Action::ManageMembers,
+                &t.njmu,
+                false,
+            ),
+            (
+                Role::Member,
+                Some(&t.njmu),
+                Action::ViewMembers,
+                &t.njmu,
+                false,
+            ),
+            (
+                Role::Scanner,
+                Some(&t.njmu),
+                Action::RecordScan,
+                &t.njmu,
+                true,
+            ),
+            (
+                Role::Scanner,
+                Some(&t.njmu),
+                Action::ViewScans,
+                &t.njmu,
+                false,
+            ),
+            (
+                Role::SiteManager,
+                Some(&t.industry),
+                Action::ManageSites,
+                &t.sibling,
+                true,
+            ),
+            (
+                Role::HealthAuthority,
+                Some(&t.province),
+                Action::SetHealthStatus,
+                &t.njmu,
+                true,
+            ),
+            (
+                Role::HealthAuthority,
+                Some(&t.njmu),
+                Action::SetHealthStatus,
+                &t.province,
+                false,
+            ),
+            (
+                Role::SystemAdmin,
+                None,
+                Action::Administer,
+                &t.other_root,
+                true,
+            ),
             (Role::SystemAdmin, None, Action::ViewMembers, &t.njmu, true),
             // A nodeless grant of any other role is malformed and grants nothing.
             (Role::Secretary, None, Action::ViewMembers, &t.njmu, false),
@@ -397,7 +499,15 @@ mod tests {
 
     #[test]
     fn path_parsing_rejects_anything_but_uuid_segments() {
-        for bad in ["", "/", "//", "abc", "/x/", "/00000000-0000-0000-0000-000000000001", "/00000000-0000-0000-0000-000000000001/%/"] {
+        for bad in [
+            "",
+            "/",
+            "//",
+            "abc",
+            "/x/",
+            "/00000000-0000-0000-0000-000000000001",
+            "/00000000-0000-0000-0000-000000000001/%/",
+        ] {
             assert!(NodePath::parse(bad).is_none(), "{bad:?} should not parse");
         }
         let t = tree();
@@ -430,18 +540,34 @@ mod tests {
             (IndustryUnion, Some(Association), false),
         ];
         for (kind, parent, ok) in cases {
-            assert_eq!(kind.may_be_child_of(parent), ok, "{kind:?} under {parent:?}");
+            assert_eq!(
+                kind.may_be_child_of(parent),
+                ok,
+                "{kind:?} under {parent:?}"
+            );
         }
-        assert_eq!(check_new_node("永吉县口前镇检查站", Site, Some(Site)), Ok(()));
+        assert_eq!(
+            check_new_node("永吉县口前镇检查站", Site, Some(Site)),
+            Ok(())
+        );
         assert_eq!(check_new_node("站", Site, None), Err(NODE_NAME_INVALID));
-        assert_eq!(check_new_node("南京医科大学工会", UnitUnion, None), Err(NODE_KIND_NOT_ALLOWED));
+        assert_eq!(
+            check_new_node("南京医科大学工会", UnitUnion, None),
+            Err(NODE_KIND_NOT_ALLOWED)
+        );
     }
 
     #[test]
     fn scopes_for_lists_grant_nodes_or_everywhere() {
         let t = tree();
-        let p = principal(&[(Role::Secretary, Some(&t.njmu)), (Role::Member, Some(&t.sibling))]);
-        assert_eq!(p.scopes_for(Action::ViewMembers), Some(vec![t.njmu.clone()]));
+        let p = principal(&[
+            (Role::Secretary, Some(&t.njmu)),
+            (Role::Member, Some(&t.sibling)),
+        ]);
+        assert_eq!(
+            p.scopes_for(Action::ViewMembers),
+            Some(vec![t.njmu.clone()])
+        );
         let admin = principal(&[(Role::SystemAdmin, None)]);
         assert_eq!(admin.scopes_for(Action::ViewMembers), None);
     }

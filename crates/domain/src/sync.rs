@@ -186,11 +186,8 @@ pub const FORBIDDEN: DomainError = DomainError::new(
     "您没有在该组织执行此操作的权限",
     "You may not do this at this node",
 );
-pub const UNKNOWN_NODE: DomainError = DomainError::new(
-    "UnknownNode",
-    "所选组织不存在",
-    "The node does not exist",
-);
+pub const UNKNOWN_NODE: DomainError =
+    DomainError::new("UnknownNode", "所选组织不存在", "The node does not exist");
 pub const RECORD_NOT_FOUND: DomainError = DomainError::new(
     "RecordNotFound",
     "要修改的记录不存在",
@@ -206,11 +203,8 @@ pub const KIND_MISMATCH: DomainError = DomainError::new(
     "记录类型与已有记录不一致",
     "The record kind differs from the stored record",
 );
-pub const BAD_VERSION: DomainError = DomainError::new(
-    "BadVersion",
-    "版本号无效",
-    "The base version is invalid",
-);
+pub const BAD_VERSION: DomainError =
+    DomainError::new("BadVersion", "版本号无效", "The base version is invalid");
 
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
@@ -286,7 +280,9 @@ pub struct Existing {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     /// Store it as `version`.
-    Apply { version: i64 },
+    Apply {
+        version: i64,
+    },
     /// This op_id was applied before; answer as then.
     Duplicate,
     Reject(DomainError),
@@ -556,24 +552,178 @@ mod tests {
             want: Decision,
         }
         let cases = vec![
-            Case { name: "create", p: &sec, op: member_op(None, false), target: Some(&f.njmu), existing: None, applied: false, want: Decision::Apply { version: 1 } },
-            Case { name: "replay is a duplicate", p: &sec, op: member_op(None, false), target: Some(&f.njmu), existing: Some(ex(1, false)), applied: true, want: Decision::Duplicate },
-            Case { name: "edit on current version", p: &sec, op: member_op(Some(3), false), target: Some(&f.njmu), existing: Some(ex(3, false)), applied: false, want: Decision::Apply { version: 4 } },
-            Case { name: "stale edit is a conflict", p: &sec, op: member_op(Some(2), false), target: Some(&f.njmu), existing: Some(ex(3, false)), applied: false, want: Decision::Conflict },
-            Case { name: "edit of a deleted row is a conflict", p: &sec, op: member_op(Some(3), false), target: Some(&f.njmu), existing: Some(ex(3, true)), applied: false, want: Decision::Conflict },
-            Case { name: "delete on current version", p: &sec, op: member_op(Some(3), true), target: Some(&f.njmu), existing: Some(ex(3, false)), applied: false, want: Decision::Apply { version: 4 } },
-            Case { name: "create meeting an existing id", p: &sec, op: member_op(None, false), target: Some(&f.njmu), existing: Some(ex(1, false)), applied: false, want: Decision::Conflict },
-            Case { name: "edit of a missing row", p: &sec, op: member_op(Some(1), false), target: Some(&f.njmu), existing: None, applied: false, want: Decision::Reject(RECORD_NOT_FOUND) },
-            Case { name: "delete of a missing row", p: &sec, op: member_op(None, true), target: Some(&f.njmu), existing: None, applied: false, want: Decision::Reject(RECORD_NOT_FOUND) },
-            Case { name: "unknown node", p: &sec, op: member_op(None, false), target: None, existing: None, applied: false, want: Decision::Reject(UNKNOWN_NODE) },
-            Case { name: "sibling secretary", p: &sibling_sec, op: member_op(None, false), target: Some(&f.njmu), existing: None, applied: false, want: Decision::Reject(FORBIDDEN) },
-            Case { name: "moving a sibling's row into my unit", p: &sec, op: member_op(Some(1), false), target: Some(&f.njmu), existing: Some(ex_sibling), applied: false, want: Decision::Reject(FORBIDDEN) },
-            Case { name: "plain member cannot write the roster", p: &member, op: member_op(None, false), target: Some(&f.njmu), existing: None, applied: false, want: Decision::Reject(FORBIDDEN) },
-            Case { name: "kind mismatch", p: &sec, op: member_op(Some(1), false), target: Some(&f.njmu), existing: Some(ex_notice), applied: false, want: Decision::Reject(KIND_MISMATCH) },
-            Case { name: "zero base version", p: &sec, op: member_op(Some(0), false), target: Some(&f.njmu), existing: None, applied: false, want: Decision::Reject(BAD_VERSION) },
-            Case { name: "unmasked phone in roster", p: &sec, op: Op { body: json!({"name": "张靖", "phone_masked": "13814119776"}), ..member_op(None, false) }, target: Some(&f.njmu), existing: None, applied: false, want: Decision::Reject(MASKED_VALUE_EXPECTED) },
-            Case { name: "unknown body field", p: &sec, op: Op { body: json!({"name": "张靖", "salary": 1}), ..member_op(None, false) }, target: Some(&f.njmu), existing: None, applied: false, want: Decision::Reject(BODY_INVALID) },
-            Case { name: "server-only kind", p: &sec, op: Op { kind: RecordKind::OrgNode, body: json!({"name": "新单位", "kind": "unit_union", "parent_id": null}), ..member_op(None, false) }, target: Some(&f.njmu), existing: None, applied: false, want: Decision::Reject(SERVER_ONLY_KIND) },
+            Case {
+                name: "create",
+                p: &sec,
+                op: member_op(None, false),
+                target: Some(&f.njmu),
+                existing: None,
+                applied: false,
+                want: Decision::Apply { version: 1 },
+            },
+            Case {
+                name: "replay is a duplicate",
+                p: &sec,
+                op: member_op(None, false),
+                target: Some(&f.njmu),
+                existing: Some(ex(1, false)),
+                applied: true,
+                want: Decision::Duplicate,
+            },
+            Case {
+                name: "edit on current version",
+                p: &sec,
+                op: member_op(Some(3), false),
+                target: Some(&f.njmu),
+                existing: Some(ex(3, false)),
+                applied: false,
+                want: Decision::Apply { version: 4 },
+            },
+            Case {
+                name: "stale edit is a conflict",
+                p: &sec,
+                op: member_op(Some(2), false),
+                target: Some(&f.njmu),
+                existing: Some(ex(3, false)),
+                applied: false,
+                want: Decision::Conflict,
+            },
+            Case {
+                name: "edit of a deleted row is a conflict",
+                p: &sec,
+                op: member_op(Some(3), false),
+                target: Some(&f.njmu),
+                existing: Some(ex(3, true)),
+                applied: false,
+                want: Decision::Conflict,
+            },
+            Case {
+                name: "delete on current version",
+                p: &sec,
+                op: member_op(Some(3), true),
+                target: Some(&f.njmu),
+                existing: Some(ex(3, false)),
+                applied: false,
+                want: Decision::Apply { version: 4 },
+            },
+            Case {
+                name: "create meeting an existing id",
+                p: &sec,
+                op: member_op(None, false),
+                target: Some(&f.njmu),
+                existing: Some(ex(1, false)),
+                applied: false,
+                want: Decision::Conflict,
+            },
+            Case {
+                name: "edit of a missing row",
+                p: &sec,
+                op: member_op(Some(1), false),
+                target: Some(&f.njmu),
+                existing: None,
+                applied: false,
+                want: Decision::Reject(RECORD_NOT_FOUND),
+            },
+            Case {
+                name: "delete of a missing row",
+                p: &sec,
+                op: member_op(None, true),
+                target: Some(&f.njmu),
+                existing: None,
+                applied: false,
+                want: Decision::Reject(RECORD_NOT_FOUND),
+            },
+            Case {
+                name: "unknown node",
+                p: &sec,
+                op: member_op(None, false),
+                target: None,
+                existing: None,
+                applied: false,
+                want: Decision::Reject(UNKNOWN_NODE),
+            },
+            Case {
+                name: "sibling secretary",
+                p: &sibling_sec,
+                op: member_op(None, false),
+                target: Some(&f.njmu),
+                existing: None,
+                applied: false,
+                want: Decision::Reject(FORBIDDEN),
+            },
+            Case {
+                name: "moving a sibling's row into my unit",
+                p: &sec,
+                op: member_op(Some(1), false),
+                target: Some(&f.njmu),
+                existing: Some(ex_sibling),
+                applied: false,
+                want: Decision::Reject(FORBIDDEN),
+            },
+            Case {
+                name: "plain member cannot write the roster",
+                p: &member,
+                op: member_op(None, false),
+                target: Some(&f.njmu),
+                existing: None,
+                applied: false,
+                want: Decision::Reject(FORBIDDEN),
+            },
+            Case {
+                name: "kind mismatch",
+                p: &sec,
+                op: member_op(Some(1), false),
+                target: Some(&f.njmu),
+                existing: Some(ex_notice),
+                applied: false,
+                want: Decision::Reject(KIND_MISMATCH),
+            },
+            Case {
+                name: "zero base version",
+                p: &sec,
+                op: member_op(Some(0), false),
+                target: Some(&f.njmu),
+                existing: None,
+                applied: false,
+                want: Decision::Reject(BAD_VERSION),
+            },
+            Case {
+                name: "unmasked phone in roster",
+                p: &sec,
+                op: Op {
+                    body: json!({"name": "张靖", "phone_masked": "13814119776"}),
+                    ..member_op(None, false)
+                },
+                target: Some(&f.njmu),
+                existing: None,
+                applied: false,
+                want: Decision::Reject(MASKED_VALUE_EXPECTED),
+            },
+            Case {
+                name: "unknown body field",
+                p: &sec,
+                op: Op {
+                    body: json!({"name": "张靖", "salary": 1}),
+                    ..member_op(None, false)
+                },
+                target: Some(&f.njmu),
+                existing: None,
+                applied: false,
+                want: Decision::Reject(BODY_INVALID),
+            },
+            Case {
+                name: "server-only kind",
+                p: &sec,
+                op: Op {
+                    kind: RecordKind::OrgNode,
+                    body: json!({"name": "新单位", "kind": "unit_union", "parent_id": null}),
+                    ..member_op(None, false)
+                },
+                target: Some(&f.njmu),
+                existing: None,
+                applied: false,
+                want: Decision::Reject(SERVER_ONLY_KIND),
+            },
         ];
         for c in cases {
             let got = decide(&DecideInput {
@@ -617,10 +767,19 @@ mod tests {
             node_path: f.site.clone(),
             deleted: false,
         };
-        let edit = Op { base_version: Some(1), ..scan.clone() };
+        let edit = Op {
+            base_version: Some(1),
+            ..scan.clone()
+        };
         assert_eq!(input(&edit, Some(&stored)), Decision::Reject(APPEND_ONLY));
-        let hot = Op { body: json!({"subject": "张*", "temperature_tenths": 450, "verdict": "green"}), ..scan };
-        assert_eq!(input(&hot, None), Decision::Reject(TEMPERATURE_OUT_OF_RANGE));
+        let hot = Op {
+            body: json!({"subject": "张*", "temperature_tenths": 450, "verdict": "green"}),
+            ..scan
+        };
+        assert_eq!(
+            input(&hot, None),
+            Decision::Reject(TEMPERATURE_OUT_OF_RANGE)
+        );
     }
 
     #[test]
@@ -635,13 +794,25 @@ mod tests {
         let cases = vec![
             (&sec, meta(RecordKind::Member, &f.njmu, None), true),
             (&sec, meta(RecordKind::Member, &f.sibling, None), false),
-            (&province_sec, meta(RecordKind::Member, &f.sibling, None), true),
+            (
+                &province_sec,
+                meta(RecordKind::Member, &f.sibling, None),
+                true,
+            ),
             (&member, meta(RecordKind::Member, &f.njmu, None), false),
             (&member, meta(RecordKind::Member, &f.njmu, Some(12)), true),
-            (&sibling_member, meta(RecordKind::Member, &f.njmu, None), false),
+            (
+                &sibling_member,
+                meta(RecordKind::Member, &f.njmu, None),
+                false,
+            ),
             (&member, meta(RecordKind::Notice, &f.province, None), true),
             (&member, meta(RecordKind::Notice, &f.njmu, None), true),
-            (&sibling_member, meta(RecordKind::Notice, &f.njmu, None), false),
+            (
+                &sibling_member,
+                meta(RecordKind::Notice, &f.njmu, None),
+                false,
+            ),
             (&province_sec, meta(RecordKind::Notice, &f.njmu, None), true),
             (&member, meta(RecordKind::OrgNode, &f.site, None), true),
             (&member, meta(RecordKind::Scan, &f.site, None), false),
@@ -649,9 +820,23 @@ mod tests {
             (&sec, meta(RecordKind::Scan, &f.njmu, None), false),
         ];
         for (p, (kind, path, owner), want) in cases {
-            let m = RecordMeta { kind, node_path: &path, owner_id: owner };
-            assert_eq!(visible(p, &m), want, "{:?} seeing {kind:?} at {path:?}", p.grants);
-            assert_eq!(pull_filter(p).matches(&m), want, "filter for {:?} on {kind:?} at {path:?}", p.grants);
+            let m = RecordMeta {
+                kind,
+                node_path: &path,
+                owner_id: owner,
+            };
+            assert_eq!(
+                visible(p, &m),
+                want,
+                "{:?} seeing {kind:?} at {path:?}",
+                p.grants
+            );
+            assert_eq!(
+                pull_filter(p).matches(&m),
+                want,
+                "filter for {:?} on {kind:?} at {path:?}",
+                p.grants
+            );
         }
     }
 
@@ -663,15 +848,28 @@ mod tests {
             who(1, &[(Role::Secretary, &f.njmu), (Role::Member, &f.sibling)]),
             who(2, &[(Role::SiteManager, &f.site), (Role::Scanner, &f.site)]),
             who(3, &[(Role::HealthAuthority, &f.province)]),
-            who(4, &[(Role::Reviewer, &f.province), (Role::Secretary, &f.njmu)]),
-            Principal { account_id: id(5), grants: vec![Grant { role: Role::SystemAdmin, node: None }] },
+            who(
+                4,
+                &[(Role::Reviewer, &f.province), (Role::Secretary, &f.njmu)],
+            ),
+            Principal {
+                account_id: id(5),
+                grants: vec![Grant {
+                    role: Role::SystemAdmin,
+                    node: None,
+                }],
+            },
         ];
         for p in &principals {
             let filter = pull_filter(p);
             for kind in RecordKind::ALL {
                 for path in paths {
                     for owner in [None, Some(p.account_id), Some(id(999))] {
-                        let m = RecordMeta { kind, node_path: path, owner_id: owner };
+                        let m = RecordMeta {
+                            kind,
+                            node_path: path,
+                            owner_id: owner,
+                        };
                         assert_eq!(filter.matches(&m), visible(p, &m), "{p:?} {m:?}");
                     }
                 }
@@ -682,9 +880,16 @@ mod tests {
     #[test]
     fn nested_scopes_collapse_to_the_outermost() {
         let f = fx();
-        let p = who(1, &[(Role::Secretary, &f.njmu), (Role::Secretary, &f.province)]);
+        let p = who(
+            1,
+            &[(Role::Secretary, &f.njmu), (Role::Secretary, &f.province)],
+        );
         let filter = pull_filter(&p);
-        let member = filter.kinds.iter().find(|k| k.kind == RecordKind::Member).unwrap();
+        let member = filter
+            .kinds
+            .iter()
+            .find(|k| k.kind == RecordKind::Member)
+            .unwrap();
         assert_eq!(member.prefixes, vec![f.province.clone()]);
     }
 }

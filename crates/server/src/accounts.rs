@@ -43,15 +43,27 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<AccountRow> {
     })
 }
 
-pub async fn find_by(state: &AppState, column: &'static str, value: &str) -> Result<Option<AccountRow>> {
-    debug_assert!(matches!(column, "id" | "phone" | "credit_code" | "id_number" | "org_name"));
+pub async fn find_by(
+    state: &AppState,
+    column: &'static str,
+    value: &str,
+) -> Result<Option<AccountRow>> {
+    debug_assert!(matches!(
+        column,
+        "id" | "phone" | "credit_code" | "id_number" | "org_name"
+    ));
     let sql = format!("SELECT {COLUMNS} FROM accounts WHERE {column} = $1");
-    let row = sqlx::query(&sql).bind(value).fetch_optional(&state.db.pool).await?;
+    let row = sqlx::query(&sql)
+        .bind(value)
+        .fetch_optional(&state.db.pool)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
 pub async fn get(state: &AppState, id: Uuid) -> Result<AccountRow> {
-    find_by(state, "id", &id.to_string()).await?.ok_or_else(|| ApiError::not_found("账号"))
+    find_by(state, "id", &id.to_string())
+        .await?
+        .ok_or_else(|| ApiError::not_found("账号"))
 }
 
 pub async fn view(state: &AppState, account: &AccountRow) -> Result<AccountView> {
@@ -66,7 +78,9 @@ pub async fn view(state: &AppState, account: &AccountRow) -> Result<AccountView>
     let mut grants = Vec::new();
     for row in rows {
         let role: String = row.try_get(0)?;
-        let Some(role) = huiji_domain::org::Role::parse(&role) else { continue };
+        let Some(role) = huiji_domain::org::Role::parse(&role) else {
+            continue;
+        };
         let node_id: Option<String> = row.try_get(1)?;
         let node_path: Option<String> = row.try_get(2)?;
         let body: Option<String> = row.try_get(3)?;
@@ -80,7 +94,11 @@ pub async fn view(state: &AppState, account: &AccountRow) -> Result<AccountView>
             node_path,
         });
     }
-    let kind = if account.kind == "organisation" { AccountKind::Organisation } else { AccountKind::Person };
+    let kind = if account.kind == "organisation" {
+        AccountKind::Organisation
+    } else {
+        AccountKind::Person
+    };
     Ok(AccountView {
         id: account.id,
         kind,

@@ -35,7 +35,9 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(metrics::track))
-        .layer(CatchPanicLayer::custom(|_| ApiError::internal("handler panicked".into()).into_response()))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::internal("handler panicked".into()).into_response()
+        }))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -44,10 +46,18 @@ pub fn router(state: AppState) -> Router {
 pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppState> {
     let db = Db::connect(config.database_url.as_deref(), &config.data).await?;
     let sms: Arc<dyn SmsProvider> = match &config.sms_http_url {
-        Some(url) => Arc::new(HttpSms { url: url.clone(), client: reqwest::Client::new() }),
+        Some(url) => Arc::new(HttpSms {
+            url: url.clone(),
+            client: reqwest::Client::new(),
+        }),
         None => Arc::new(DevSms),
     };
-    Ok(AppState { db, clock, sms, config: Arc::new(config) })
+    Ok(AppState {
+        db,
+        clock,
+        sms,
+        config: Arc::new(config),
+    })
 }
 
 pub async fn build_state_default(config: Config) -> Result<AppState> {
@@ -56,12 +66,20 @@ pub async fn build_state_default(config: Config) -> Result<AppState> {
 
 async fn healthz(State(st): State<AppState>) -> Result<Json<serde_json::Value>> {
     sqlx::query("SELECT 1").execute(&st.db.pool).await?;
-    Ok(Json(serde_json::json!({ "status": "ok", "backend": format!("{:?}", st.db.backend).to_lowercase() })))
+    Ok(Json(
+        serde_json::json!({ "status": "ok", "backend": format!("{:?}", st.db.backend).to_lowercase() }),
+    ))
 }
 
 async fn metrics_text() -> impl IntoResponse {
     let body = metrics::handle().map(|h| h.render()).unwrap_or_default();
-    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        body,
+    )
 }
 
 async fn openapi_json() -> impl IntoResponse {
@@ -73,5 +91,9 @@ async fn not_found() -> ApiError {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::client(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "不支持该请求方法")
+    ApiError::client(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowed",
+        "不支持该请求方法",
+    )
 }

@@ -25,7 +25,11 @@ pub fn hash_password(password: &str) -> Result<String> {
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -73,7 +77,9 @@ impl FromRequestParts<AppState> for AuthUser {
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .ok_or_else(ApiError::unauthorized)?;
-        let token = header.strip_prefix("Bearer ").ok_or_else(ApiError::unauthorized)?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .ok_or_else(ApiError::unauthorized)?;
         let hash = token_hash(token.trim());
         let now = state.now();
         let row = sqlx::query(
@@ -89,7 +95,10 @@ impl FromRequestParts<AppState> for AuthUser {
         let account_id: String = row.try_get(0)?;
         let account_id = parse_uuid(&account_id)?;
         let principal = load_principal(state, account_id).await?;
-        Ok(AuthUser { principal, token_hash: hash })
+        Ok(AuthUser {
+            principal,
+            token_hash: hash,
+        })
     }
 }
 
@@ -111,7 +120,9 @@ pub async fn load_principal(state: &AppState, account_id: Uuid) -> Result<Princi
         let role: String = row.try_get(0)?;
         let node_id: Option<String> = row.try_get(1)?;
         let path: Option<String> = row.try_get(2)?;
-        let Some(role) = Role::parse(&role) else { continue };
+        let Some(role) = Role::parse(&role) else {
+            continue;
+        };
         let node = match (node_id, path) {
             (None, _) => None,
             (Some(_), Some(p)) => match NodePath::parse(&p) {

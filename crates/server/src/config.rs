@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use clap::Parser;
 
 #[derive(Parser, Clone)]
-#[command(name = "huiji-server", version, about = "Huiji central server (会籍 中心服务器)")]
+#[command(
+    name = "huiji-server",
+    version,
+    about = "Huiji central server (会籍 中心服务器)"
+)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "HUIJI_LISTEN", default_value = "127.0.0.1:8686")]
@@ -85,7 +89,10 @@ mod tests {
         c.database_url = Some("postgres://huiji:s3cret@db.internal:5432/huiji".into());
         let s = format!("{c:?}");
         assert!(!s.contains("s3cret"), "{s}");
-        assert!(s.contains("postgres://huiji:***@db.internal:5432/huiji"), "{s}");
+        assert!(
+            s.contains("postgres://huiji:***@db.internal:5432/huiji"),
+            "{s}"
+        );
     }
 
     #[test]

@@ -38,7 +38,10 @@ impl Db {
             Some(u) if !u.is_empty() => u.to_owned(),
             _ => {
                 std::fs::create_dir_all(data_dir).map_err(|e| {
-                    ApiError::internal(format!("cannot create data dir {}: {e}", data_dir.display()))
+                    ApiError::internal(format!(
+                        "cannot create data dir {}: {e}",
+                        data_dir.display()
+                    ))
                 })?;
                 format!("sqlite://{}?mode=rwc", data_dir.join("huiji.db").display())
             }
@@ -57,7 +60,11 @@ impl Db {
             Backend::Sqlite => {
                 let pool = sqlite_pool(&opts, 4).await?;
                 let writer = sqlite_pool(&opts, 1).await?;
-                Db { pool, writer, backend }
+                Db {
+                    pool,
+                    writer,
+                    backend,
+                }
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
@@ -65,10 +72,17 @@ impl Db {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(opts)
                     .await?;
-                Db { writer: pool.clone(), pool, backend }
+                Db {
+                    writer: pool.clone(),
+                    pool,
+                    backend,
+                }
             }
         };
-        MIGRATOR.run(&db.writer).await.map_err(|e| ApiError::internal(format!("migration failed: {e}")))?;
+        MIGRATOR
+            .run(&db.writer)
+            .await
+            .map_err(|e| ApiError::internal(format!("migration failed: {e}")))?;
         Ok(db)
     }
 }

@@ -34,7 +34,12 @@ struct NodeSpec {
 }
 
 const fn n(name: &'static str, kind: NodeKind, parent: Option<&'static str>) -> NodeSpec {
-    NodeSpec { name, kind, parent, levels: &[] }
+    NodeSpec {
+        name,
+        kind,
+        parent,
+        levels: &[],
+    }
 }
 
 const ASSOC_LEVELS: &[&str] = &["会员单位", "理事单位", "常务理事单位", "副理事长单位"];
@@ -51,7 +56,12 @@ fn nodes() -> Vec<NodeSpec> {
         n("南京师范大学工会", UnitUnion, Some("江苏省教科工会委员会")),
         n("江苏省机械冶金工会", IndustryUnion, Some("江苏省总工会")),
         n("徐工集团工会", UnitUnion, Some("江苏省机械冶金工会")),
-        NodeSpec { name: "江苏省互联网协会", kind: Association, parent: None, levels: ASSOC_LEVELS },
+        NodeSpec {
+            name: "江苏省互联网协会",
+            kind: Association,
+            parent: None,
+            levels: ASSOC_LEVELS,
+        },
         n("永吉县", Site, None),
         n("口前镇检查站", Site, Some("永吉县")),
         n("口前镇高速路口卡点", Site, Some("口前镇检查站")),
@@ -59,8 +69,17 @@ fn nodes() -> Vec<NodeSpec> {
         n("岔路河镇检查站", Site, Some("永吉县")),
         n("岔路河镇服务区卡点", Site, Some("岔路河镇检查站")),
         n("西安文理学院", Institution, None),
-        n("西安文理学院信息与现代教育技术中心", Institution, Some("西安文理学院")),
-        NodeSpec { name: "苏州市青年企业家商会", kind: Association, parent: None, levels: CHAMBER_LEVELS },
+        n(
+            "西安文理学院信息与现代教育技术中心",
+            Institution,
+            Some("西安文理学院"),
+        ),
+        NodeSpec {
+            name: "苏州市青年企业家商会",
+            kind: Association,
+            parent: None,
+            levels: CHAMBER_LEVELS,
+        },
     ]
 }
 
@@ -71,38 +90,92 @@ struct AccountSpec {
     node: Option<&'static str>,
 }
 
-const fn a(phone: &'static str, name: &'static str, role: Role, node: Option<&'static str>) -> AccountSpec {
-    AccountSpec { phone, name, role, node }
+const fn a(
+    phone: &'static str,
+    name: &'static str,
+    role: Role,
+    node: Option<&'static str>,
+) -> AccountSpec {
+    AccountSpec {
+        phone,
+        name,
+        role,
+        node,
+    }
 }
 
 fn accounts() -> Vec<AccountSpec> {
     vec![
         a("13900000000", "王立新", Role::SystemAdmin, None),
-        a("13900000001", "张靖", Role::Secretary, Some("南京医科大学工会")),
-        a("13900000002", "李明华", Role::Secretary, Some("南京大学工会")),
-        a("13900000003", "陈思远", Role::Reviewer, Some("江苏省教科工会委员会")),
+        a(
+            "13900000001",
+            "张靖",
+            Role::Secretary,
+            Some("南京医科大学工会"),
+        ),
+        a(
+            "13900000002",
+            "李明华",
+            Role::Secretary,
+            Some("南京大学工会"),
+        ),
+        a(
+            "13900000003",
+            "陈思远",
+            Role::Reviewer,
+            Some("江苏省教科工会委员会"),
+        ),
         a("13900000004", "刘国庆", Role::SiteManager, Some("永吉县")),
         a("13900000005", "赵晓东", Role::Scanner, Some("口前镇检查站")),
-        a("13900000006", "孙丽娟", Role::HealthAuthority, Some("永吉县")),
-        a("13900000007", "周文斌", Role::Secretary, Some("江苏省互联网协会")),
-        a("13900000008", "吴佳怡", Role::Secretary, Some("苏州市青年企业家商会")),
-        a("13900000009", "郑海峰", Role::Reviewer, Some("西安文理学院")),
-        a("13800000001", "欧阳娜娜", Role::Member, Some("南京医科大学工会")),
+        a(
+            "13900000006",
+            "孙丽娟",
+            Role::HealthAuthority,
+            Some("永吉县"),
+        ),
+        a(
+            "13900000007",
+            "周文斌",
+            Role::Secretary,
+            Some("江苏省互联网协会"),
+        ),
+        a(
+            "13900000008",
+            "吴佳怡",
+            Role::Secretary,
+            Some("苏州市青年企业家商会"),
+        ),
+        a(
+            "13900000009",
+            "郑海峰",
+            Role::Reviewer,
+            Some("西安文理学院"),
+        ),
+        a(
+            "13800000001",
+            "欧阳娜娜",
+            Role::Member,
+            Some("南京医科大学工会"),
+        ),
     ]
 }
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗",
-    "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡",
-    "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "欧阳", "司马", "诸葛",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
+    "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁",
+    "任", "沈", "欧阳", "司马", "诸葛",
 ];
 const GIVEN: &[&str] = &[
-    "靖", "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰",
-    "霞", "平", "刚", "桂英", "建华", "晓燕", "文博", "子涵", "雨桐", "浩然", "欣怡", "俊杰", "思远", "嘉怡", "宇轩", "梓萱",
-    "一鸣", "晨曦", "海燕", "志强", "丽华", "国栋", "春梅", "德明", "玉兰", "振华",
+    "靖", "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰",
+    "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建华", "晓燕", "文博", "子涵",
+    "雨桐", "浩然", "欣怡", "俊杰", "思远", "嘉怡", "宇轩", "梓萱", "一鸣", "晨曦", "海燕", "志强",
+    "丽华", "国栋", "春梅", "德明", "玉兰", "振华",
 ];
 const CATEGORIES: &[&str] = &["机关事业单位职工", "企业职工", "灵活就业人员"];
-const REGIONS: &[&str] = &["320102", "320104", "320106", "320583", "320211", "220221", "610113"];
+const REGIONS: &[&str] = &[
+    "320102", "320104", "320106", "320583", "320211", "220221", "610113",
+];
 
 pub fn demo_name(i: usize) -> String {
     let s = SURNAMES[(i * 7 + i / 13) % SURNAMES.len()];
@@ -124,7 +197,11 @@ pub fn demo_id_number(i: usize) -> String {
 
 pub fn demo_phone(i: usize) -> String {
     let prefixes = ["138", "139", "150", "151", "186", "187", "135", "177"];
-    format!("{}{:08}", prefixes[i % prefixes.len()], 10_000_000 + i * 7919 % 89_999_999)
+    format!(
+        "{}{:08}",
+        prefixes[i % prefixes.len()],
+        10_000_000 + i * 7919 % 89_999_999
+    )
 }
 
 pub fn demo_credit_code(i: usize) -> String {
@@ -136,7 +213,10 @@ pub fn demo_credit_code(i: usize) -> String {
 /// Loads everything once; returns the printable list of demo logins.
 pub async fn load(st: &AppState) -> Result<String> {
     let marker = demo_id("江苏省总工会").to_string();
-    let exists = sqlx::query("SELECT 1 FROM records WHERE id = $1").bind(&marker).fetch_optional(&st.db.pool).await?;
+    let exists = sqlx::query("SELECT 1 FROM records WHERE id = $1")
+        .bind(&marker)
+        .fetch_optional(&st.db.pool)
+        .await?;
     if exists.is_none() {
         insert_all(st).await?;
     }
@@ -148,11 +228,28 @@ async fn insert_all(st: &AppState) -> Result<()> {
     let mut tx = st.db.writer.begin().await?;
     let mut seq = lock_seq(&mut tx).await?;
     let mut rows: Vec<StoredRecord> = Vec::new();
-    let mut paths: std::collections::HashMap<&'static str, NodePath> = std::collections::HashMap::new();
-    let mut record = |id: Uuid, kind: RecordKind, node_id: Uuid, path: NodePath, owner: Option<Uuid>, body: serde_json::Value| {
+    let mut paths: std::collections::HashMap<&'static str, NodePath> =
+        std::collections::HashMap::new();
+    let mut record = |id: Uuid,
+                      kind: RecordKind,
+                      node_id: Uuid,
+                      path: NodePath,
+                      owner: Option<Uuid>,
+                      body: serde_json::Value| {
         seq += 1;
         StoredRecord {
-            record: Record { id, kind, node_id, owner_id: owner, version: 1, seq, deleted: false, body, updated_at: now, updated_by: None },
+            record: Record {
+                id,
+                kind,
+                node_id,
+                owner_id: owner,
+                version: 1,
+                seq,
+                deleted: false,
+                body,
+                updated_at: now,
+                updated_by: None,
+            },
             node_path: path,
             created_at: now,
         }
@@ -172,7 +269,14 @@ async fn insert_all(st: &AppState) -> Result<()> {
             levels: spec.levels.iter().map(|s| (*s).to_owned()).collect(),
             address: None,
         };
-        rows.push(record(id, RecordKind::OrgNode, id, path, None, serde_json::to_value(body).unwrap_or_default()));
+        rows.push(record(
+            id,
+            RecordKind::OrgNode,
+            id,
+            path,
+            None,
+            serde_json::to_value(body).unwrap_or_default(),
+        ));
     }
 
     let hash = hash_password(DEMO_PASSWORD)?;
@@ -192,14 +296,28 @@ async fn insert_all(st: &AppState) -> Result<()> {
                 phone_masked: Some(mask_phone(acc.phone)),
                 id_number_masked: Some(mask_id_number(&idn)),
                 category: Some(CATEGORIES[0].to_owned()),
-                level: None, credit_code: None, title: None, account_id: Some(id),
+                level: None,
+                credit_code: None,
+                title: None,
+                account_id: Some(id),
             };
-            rows.push(record(demo_id(&format!("member:{}", acc.phone)), RecordKind::Member, demo_id(node), paths[node].clone(), Some(id), serde_json::to_value(body).unwrap_or_default()));
+            rows.push(record(
+                demo_id(&format!("member:{}", acc.phone)),
+                RecordKind::Member,
+                demo_id(node),
+                paths[node].clone(),
+                Some(id),
+                serde_json::to_value(body).unwrap_or_default(),
+            ));
         }
     }
 
     // Organisation accounts of the Internet association (seed 001), one still in review.
-    let orgs = [("江苏测试网络科技有限公司", "副理事长单位", "active"), ("南京云启信息技术有限公司", "理事单位", "active"), ("苏州数联科技有限公司", "会员单位", "pending")];
+    let orgs = [
+        ("江苏测试网络科技有限公司", "副理事长单位", "active"),
+        ("南京云启信息技术有限公司", "理事单位", "active"),
+        ("苏州数联科技有限公司", "会员单位", "pending"),
+    ];
     for (i, (name, level, status)) in orgs.iter().enumerate() {
         let id = demo_id(name);
         let cc = demo_credit_code(i);
@@ -212,12 +330,26 @@ async fn insert_all(st: &AppState) -> Result<()> {
                 .execute(&mut *tx).await?;
             let body = serde_json::json!({"name": "张靖", "credit_code": cc, "level": level, "title": name, "account_id": id});
             let node = "江苏省互联网协会";
-            rows.push(record(demo_id(&format!("member:{cc}")), RecordKind::Member, demo_id(node), paths[node].clone(), Some(id), body));
+            rows.push(record(
+                demo_id(&format!("member:{cc}")),
+                RecordKind::Member,
+                demo_id(node),
+                paths[node].clone(),
+                Some(id),
+                body,
+            ));
         }
     }
 
     // A few hundred members spread over the units and associations.
-    let units = ["南京医科大学工会", "南京大学工会", "东南大学工会", "南京师范大学工会", "徐工集团工会", "苏州市青年企业家商会"];
+    let units = [
+        "南京医科大学工会",
+        "南京大学工会",
+        "东南大学工会",
+        "南京师范大学工会",
+        "徐工集团工会",
+        "苏州市青年企业家商会",
+    ];
     for i in 0..360 {
         let node = units[i % units.len()];
         let body = MemberBody {
@@ -225,18 +357,38 @@ async fn insert_all(st: &AppState) -> Result<()> {
             phone_masked: Some(mask_phone(&demo_phone(i))),
             id_number_masked: Some(mask_id_number(&demo_id_number(i))),
             category: Some(CATEGORIES[i % CATEGORIES.len()].to_owned()),
-            level: (node == "苏州市青年企业家商会").then(|| CHAMBER_LEVELS[i % CHAMBER_LEVELS.len()].to_owned()),
-            credit_code: None, title: None, account_id: None,
+            level: (node == "苏州市青年企业家商会")
+                .then(|| CHAMBER_LEVELS[i % CHAMBER_LEVELS.len()].to_owned()),
+            credit_code: None,
+            title: None,
+            account_id: None,
         };
-        rows.push(record(demo_id(&format!("member:{i}")), RecordKind::Member, demo_id(node), paths[node].clone(), None, serde_json::to_value(body).unwrap_or_default()));
+        rows.push(record(
+            demo_id(&format!("member:{i}")),
+            RecordKind::Member,
+            demo_id(node),
+            paths[node].clone(),
+            None,
+            serde_json::to_value(body).unwrap_or_default(),
+        ));
     }
     let notice = serde_json::json!({"title": "关于做好2026年度会员信息核对工作的通知", "content": "请各单位工会于12月31日前完成会员信息核对。"});
-    rows.push(record(demo_id("notice:1"), RecordKind::Notice, demo_id("江苏省总工会"), paths["江苏省总工会"].clone(), None, notice));
+    rows.push(record(
+        demo_id("notice:1"),
+        RecordKind::Notice,
+        demo_id("江苏省总工会"),
+        paths["江苏省总工会"].clone(),
+        None,
+        notice,
+    ));
 
     upsert_records(&mut tx, &rows).await?;
     set_seq(&mut tx, seq).await?;
     tx.commit().await?;
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM records").fetch_one(&st.db.pool).await?.try_get(0)?;
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM records")
+        .fetch_one(&st.db.pool)
+        .await?
+        .try_get(0)?;
     tracing::info!(records = n, "demo data loaded");
     Ok(())
 }
@@ -246,10 +398,29 @@ fn report() -> String {
     s.push_str(DEMO_PASSWORD);
     s.push_str("; 也可用手机号+短信验证码登录，开发模式下验证码见服务器日志)\n");
     for acc in accounts() {
-        let _ = writeln!(s, "  {:<11} {:<6} {:<8} {}", acc.phone, acc.name, acc.role.label_zh(), acc.node.unwrap_or("全平台"));
+        let _ = writeln!(
+            s,
+            "  {:<11} {:<6} {:<8} {}",
+            acc.phone,
+            acc.name,
+            acc.role.label_zh(),
+            acc.node.unwrap_or("全平台")
+        );
     }
-    for (i, name) in ["江苏测试网络科技有限公司", "南京云启信息技术有限公司", "苏州数联科技有限公司(审核中)"].iter().enumerate() {
-        let _ = writeln!(s, "  {:<18} 单位账号(信用代码登录) {}", demo_credit_code(i), name);
+    for (i, name) in [
+        "江苏测试网络科技有限公司",
+        "南京云启信息技术有限公司",
+        "苏州数联科技有限公司(审核中)",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let _ = writeln!(
+            s,
+            "  {:<18} 单位账号(信用代码登录) {}",
+            demo_credit_code(i),
+            name
+        );
     }
     s
 }
@@ -257,11 +428,17 @@ fn report() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use huiji_domain::validate::{validate_credit_code, validate_id_number, validate_name, validate_phone, SimpleDate};
+    use huiji_domain::validate::{
+        validate_credit_code, validate_id_number, validate_name, validate_phone, SimpleDate,
+    };
 
     #[test]
     fn generated_identities_pass_validation() {
-        let today = SimpleDate { year: 2026, month: 11, day: 22 };
+        let today = SimpleDate {
+            year: 2026,
+            month: 11,
+            day: 22,
+        };
         for i in 0..2000 {
             validate_id_number(&demo_id_number(i), today).unwrap();
             validate_name(&demo_name(i)).unwrap();
@@ -276,7 +453,9 @@ mod tests {
     fn every_node_hangs_where_its_kind_allows() {
         let specs = nodes();
         for s in &specs {
-            let parent_kind = s.parent.map(|p| specs.iter().find(|x| x.name == p).map(|x| x.kind).unwrap());
+            let parent_kind = s
+                .parent
+                .map(|p| specs.iter().find(|x| x.name == p).map(|x| x.kind).unwrap());
             huiji_domain::org::check_new_node(s.name, s.kind, parent_kind).unwrap();
         }
     }

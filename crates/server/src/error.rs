@@ -24,8 +24,16 @@ pub enum ApiError {
 pub type Result<T> = std::result::Result<T, ApiError>;
 
 impl ApiError {
-    pub fn client(status: StatusCode, code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
-        ApiError::Client { status, code, message: message.into() }
+    pub fn client(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        ApiError::Client {
+            status,
+            code,
+            message: message.into(),
+        }
     }
     pub fn internal(msg: String) -> Self {
         ApiError::Internal(msg)
@@ -34,10 +42,18 @@ impl ApiError {
         Self::client(StatusCode::BAD_REQUEST, code, message)
     }
     pub fn unauthorized() -> Self {
-        Self::client(StatusCode::UNAUTHORIZED, "Unauthorized", "请先登录，或登录已过期")
+        Self::client(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "请先登录，或登录已过期",
+        )
     }
     pub fn forbidden() -> Self {
-        Self::client(StatusCode::FORBIDDEN, "Forbidden", "您没有在该组织执行此操作的权限")
+        Self::client(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "您没有在该组织执行此操作的权限",
+        )
     }
     pub fn not_found(what: &'static str) -> Self {
         Self::client(StatusCode::NOT_FOUND, "NotFound", format!("{what}不存在"))
@@ -56,7 +72,11 @@ impl From<DomainError> for ApiError {
             "Forbidden" => StatusCode::FORBIDDEN,
             _ => StatusCode::BAD_REQUEST,
         };
-        ApiError::Client { status, code: e.code, message: Cow::Borrowed(e.message) }
+        ApiError::Client {
+            status,
+            code: e.code,
+            message: Cow::Borrowed(e.message),
+        }
     }
 }
 
@@ -76,10 +96,18 @@ impl From<sqlx::Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
-            ApiError::Client { status, code, message } => {
-                (status, Json(ErrorBody { code: code.to_owned(), message: message.into_owned() }))
-                    .into_response()
-            }
+            ApiError::Client {
+                status,
+                code,
+                message,
+            } => (
+                status,
+                Json(ErrorBody {
+                    code: code.to_owned(),
+                    message: message.into_owned(),
+                }),
+            )
+                .into_response(),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (
@@ -102,7 +130,8 @@ mod tests {
 
     #[tokio::test]
     async fn internal_errors_hide_their_detail() {
-        let resp = ApiError::internal("password=secret in connection string".into()).into_response();
+        let resp =
+            ApiError::internal("password=secret in connection string".into()).into_response();
         assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
         let body = resp.into_body().collect().await.unwrap().to_bytes();
         let text = String::from_utf8_lossy(&body);

@@ -46,7 +46,9 @@ fn json_rejection(r: JsonRejection) -> ApiError {
             "PayloadTooLarge",
             "请求内容过大",
         ),
-        other => ApiError::bad_request("BadRequest", format!("请求无法读取：{}", other.body_text())),
+        other => {
+            ApiError::bad_request("BadRequest", format!("请求无法读取：{}", other.body_text()))
+        }
     }
 }
 

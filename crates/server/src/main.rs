@@ -6,7 +6,9 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("HUIJI_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_env("HUIJI_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .init();
     let config = Config::parse();
     tracing::info!(?config, "starting huiji-server");
@@ -29,7 +31,10 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     let listener = tokio::net::TcpListener::bind(listen).await?;
     // Tests and scripts wait for this line to know the port (useful with port 0).
-    println!("huiji-server listening on http://{}", listener.local_addr()?);
+    println!(
+        "huiji-server listening on http://{}",
+        listener.local_addr()?
+    );
     huiji_server::serve(state, listener).await?;
     Ok(())
 }

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use huiji_domain::org::{NodePath, Principal};
-use huiji_domain::sync::{decide, pull_filter, visible, DecideInput, Decision, Existing, RecordKind, RecordMeta};
+use huiji_domain::sync::{
+    decide, pull_filter, visible, DecideInput, Decision, Existing, RecordKind, RecordMeta,
+};
 use huiji_domain::wire::{Op, OpResult, OpStatus, PullResponse, Record};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -35,17 +37,20 @@ pub fn row_to_record(row: &AnyRow) -> Result<StoredRecord> {
     Ok(StoredRecord {
         record: Record {
             id: parse_uuid(&row.try_get::<String, _>(0)?)?,
-            kind: RecordKind::parse(&kind).ok_or_else(|| ApiError::internal(format!("unknown kind {kind}")))?,
+            kind: RecordKind::parse(&kind)
+                .ok_or_else(|| ApiError::internal(format!("unknown kind {kind}")))?,
             node_id: parse_uuid(&row.try_get::<String, _>(2)?)?,
             owner_id: owner.as_deref().map(parse_uuid).transpose()?,
             version: row.try_get(5)?,
             seq: row.try_get(6)?,
             deleted: row.try_get::<i64, _>(7)? != 0,
-            body: serde_json::from_str(&body).map_err(|e| ApiError::internal(format!("bad body json: {e}")))?,
+            body: serde_json::from_str(&body)
+                .map_err(|e| ApiError::internal(format!("bad body json: {e}")))?,
             updated_at: row.try_get(10)?,
             updated_by: updated_by.as_deref().map(parse_uuid).transpose()?,
         },
-        node_path: NodePath::parse(&path).ok_or_else(|| ApiError::internal(format!("bad path {path}")))?,
+        node_path: NodePath::parse(&path)
+            .ok_or_else(|| ApiError::internal(format!("bad path {path}")))?,
         created_at: row.try_get(9)?,
     })
 }
@@ -60,12 +65,17 @@ pub async fn lock_seq(tx: &mut Transaction<'_, Any>) -> Result<i64> {
 }
 
 pub async fn set_seq(tx: &mut Transaction<'_, Any>, value: i64) -> Result<()> {
-    sqlx::query("UPDATE counters SET value = $1 WHERE name = 'seq'").bind(value).execute(&mut **tx).await?;
+    sqlx::query("UPDATE counters SET value = $1 WHERE name = 'seq'")
+        .bind(value)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
 pub async fn current_seq(st: &AppState) -> Result<i64> {
-    let row = sqlx::query("SELECT value FROM counters WHERE name = 'seq'").fetch_one(&st.db.pool).await?;
+    let row = sqlx::query("SELECT value FROM counters WHERE name = 'seq'")
+        .fetch_one(&st.db.pool)
+        .await?;
     Ok(row.try_get(0)?)
 }
 
@@ -99,7 +109,11 @@ pub async fn upsert_records(tx: &mut Transaction<'_, Any>, rows: &[StoredRecord]
     Ok(())
 }
 
-async fn fetch_in(tx: &mut Transaction<'_, Any>, sql_head: &str, ids: &[String]) -> Result<Vec<AnyRow>> {
+async fn fetch_in(
+    tx: &mut Transaction<'_, Any>,
+    sql_head: &str,
+    ids: &[String],
+) -> Result<Vec<AnyRow>> {
     let mut out = Vec::new();
     for chunk in ids.chunks(1000) {
         let mut qb = Sql::new(sql_head);
@@ -129,18 +143,39 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
 
     let op_ids: Vec<String> = ops.iter().map(|o| o.op_id.to_string()).collect();
     let mut applied_before: HashMap<Uuid, (i64, i64)> = HashMap::new();
-    for row in fetch_in(&mut tx, "SELECT op_id, version, seq FROM applied_ops WHERE op_id", &op_ids).await? {
-        applied_before.insert(parse_uuid(&row.try_get::<String, _>(0)?)?, (row.try_get(1)?, row.try_get(2)?));
+    for row in fetch_in(
+        &mut tx,
+        "SELECT op_id, version, seq FROM applied_ops WHERE op_id",
+        &op_ids,
+    )
+    .await?
+    {
+        applied_before.insert(
+            parse_uuid(&row.try_get::<String, _>(0)?)?,
+            (row.try_get(1)?, row.try_get(2)?),
+        );
     }
     let rec_ids: Vec<String> = ops.iter().map(|o| o.record_id.to_string()).collect();
     let mut current: HashMap<Uuid, StoredRecord> = HashMap::new();
-    for row in fetch_in(&mut tx, &format!("SELECT {RECORD_COLUMNS} FROM records WHERE id"), &rec_ids).await? {
+    for row in fetch_in(
+        &mut tx,
+        &format!("SELECT {RECORD_COLUMNS} FROM records WHERE id"),
+        &rec_ids,
+    )
+    .await?
+    {
         let r = row_to_record(&row)?;
         current.insert(r.record.id, r);
     }
     let node_ids: Vec<String> = ops.iter().map(|o| o.node_id.to_string()).collect();
     let mut nodes: HashMap<Uuid, NodePath> = HashMap::new();
-    for row in fetch_in(&mut tx, "SELECT id, node_path FROM records WHERE kind = 'org_node' AND deleted = 0 AND id", &node_ids).await? {
+    for row in fetch_in(
+        &mut tx,
+        "SELECT id, node_path FROM records WHERE kind = 'org_node' AND deleted = 0 AND id",
+        &node_ids,
+    )
+    .await?
+    {
         let id = parse_uuid(&row.try_get::<String, _>(0)?)?;
         if let Some(p) = NodePath::parse(&row.try_get::<String, _>(1)?) {
             nodes.insert(id, p);
@@ -177,11 +212,22 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
             existing: existing.as_ref(),
             already_applied: before.is_some(),
         });
-        let mut res = OpResult { op_id: op.op_id, status: decision.status(), version: None, seq: None, code: None, reason: None, current: None };
+        let mut res = OpResult {
+            op_id: op.op_id,
+            status: decision.status(),
+            version: None,
+            seq: None,
+            code: None,
+            reason: None,
+            current: None,
+        };
         match decision {
             Decision::Apply { version } => {
                 seq += 1;
-                let path = nodes.get(&op.node_id).cloned().ok_or_else(|| ApiError::internal("node vanished".into()))?;
+                let path = nodes
+                    .get(&op.node_id)
+                    .cloned()
+                    .ok_or_else(|| ApiError::internal("node vanished".into()))?;
                 let (owner, created_at) = match current.get(&op.record_id) {
                     Some(r) => (r.record.owner_id, r.created_at),
                     None => (Some(principal.account_id), now),
@@ -195,7 +241,11 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
                         version,
                         seq,
                         deleted: op.deleted,
-                        body: if op.deleted { serde_json::json!({}) } else { op.body.clone() },
+                        body: if op.deleted {
+                            serde_json::json!({})
+                        } else {
+                            op.body.clone()
+                        },
                         updated_at: now,
                         updated_by: Some(principal.account_id),
                     },
@@ -230,10 +280,15 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
     }
 
     if seq > base_seq {
-        let rows: Vec<StoredRecord> = changed.iter().filter_map(|id| current.get(id).cloned()).collect();
+        let rows: Vec<StoredRecord> = changed
+            .iter()
+            .filter_map(|id| current.get(id).cloned())
+            .collect();
         upsert_records(&mut tx, &rows).await?;
         for chunk in applied_rows.chunks(1000) {
-            let mut qb = Sql::new("INSERT INTO applied_ops (op_id, account_id, record_id, version, seq, applied_at)");
+            let mut qb = Sql::new(
+                "INSERT INTO applied_ops (op_id, account_id, record_id, version, seq, applied_at)",
+            );
             qb.values(chunk, |b, (op_id, rec, v, s)| {
                 b.bind(op_id.to_string())?
                     .bind(principal.account_id.to_string())?
@@ -261,13 +316,22 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
 }
 
 /// One page of rows after `cursor` that `principal` may see.
-pub async fn pull(st: &AppState, principal: &Principal, cursor: i64, limit: u32) -> Result<PullResponse> {
+pub async fn pull(
+    st: &AppState,
+    principal: &Principal,
+    cursor: i64,
+    limit: u32,
+) -> Result<PullResponse> {
     // Read the high-water mark first: every row at or below it is committed, because the
     // counter moves in the same transaction as the rows it numbers.
     let high = current_seq(st).await?;
     let filter = pull_filter(principal);
     let mut qb = Sql::new(format!("SELECT {RECORD_COLUMNS} FROM records WHERE seq > "));
-    qb.bind(cursor)?.push(" AND seq <= ").bind(high)?.push(" AND (owner_id = ").bind(filter.owner_id.to_string())?;
+    qb.bind(cursor)?
+        .push(" AND seq <= ")
+        .bind(high)?
+        .push(" AND (owner_id = ")
+        .bind(filter.owner_id.to_string())?;
     for f in &filter.kinds {
         if !f.all && f.prefixes.is_empty() && f.exact.is_empty() {
             continue;
@@ -276,7 +340,8 @@ pub async fn pull(st: &AppState, principal: &Principal, cursor: i64, limit: u32)
         if !f.all {
             qb.push(" AND (1 = 0");
             for p in &f.prefixes {
-                qb.push(" OR node_path LIKE ").bind(format!("{}%", p.as_str()))?;
+                qb.push(" OR node_path LIKE ")
+                    .bind(format!("{}%", p.as_str()))?;
             }
             for p in &f.exact {
                 qb.push(" OR node_path = ").bind(p.as_str().to_owned())?;
@@ -294,12 +359,21 @@ pub async fn pull(st: &AppState, principal: &Principal, cursor: i64, limit: u32)
         let r = row_to_record(row)?;
         last = r.record.seq;
         // The SQL is a prefilter; the pure rule has the last word.
-        let meta = RecordMeta { kind: r.record.kind, node_path: &r.node_path, owner_id: r.record.owner_id };
+        let meta = RecordMeta {
+            kind: r.record.kind,
+            node_path: &r.node_path,
+            owner_id: r.record.owner_id,
+        };
         if visible(principal, &meta) {
             records.push(r.record);
         }
     }
     let next_cursor = if full { last } else { high.max(cursor) };
     metrics::counter!("huiji_sync_pulled_rows_total").increment(records.len() as u64);
-    Ok(PullResponse { records, next_cursor, has_more: full && last < high, server_seq: high })
+    Ok(PullResponse {
+        records,
+        next_cursor,
+        has_more: full && last < high,
+        server_seq: high,
+    })
 }

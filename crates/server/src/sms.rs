@@ -41,7 +41,10 @@ impl SmsProvider for HttpSms {
                 .await
                 .map_err(|e| ApiError::internal(format!("SMS gateway unreachable: {e}")))?;
             if !resp.status().is_success() {
-                return Err(ApiError::internal(format!("SMS gateway answered {}", resp.status())));
+                return Err(ApiError::internal(format!(
+                    "SMS gateway answered {}",
+                    resp.status()
+                )));
             }
             Ok(())
         })

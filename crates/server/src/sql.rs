@@ -15,7 +15,11 @@ pub struct Sql {
 
 impl Sql {
     pub fn new(head: impl Into<String>) -> Self {
-        Sql { text: head.into(), args: AnyArguments::default(), n: 0 }
+        Sql {
+            text: head.into(),
+            args: AnyArguments::default(),
+            n: 0,
+        }
     }
 
     pub fn push(&mut self, s: &str) -> &mut Self {
@@ -27,7 +31,9 @@ impl Sql {
     where
         T: 'static + Send + Encode<'static, Any> + Type<Any>,
     {
-        self.args.add(value).map_err(|e| ApiError::internal(format!("bind: {e}")))?;
+        self.args
+            .add(value)
+            .map_err(|e| ApiError::internal(format!("bind: {e}")))?;
         self.n += 1;
         self.text.push('$');
         self.text.push_str(&self.n.to_string());
@@ -46,7 +52,10 @@ impl Sql {
                 self.text.push_str(", ");
             }
             self.text.push('(');
-            let mut row = Row { sql: self, first: true };
+            let mut row = Row {
+                sql: self,
+                first: true,
+            };
             each(&mut row, item)?;
             self.text.push(')');
         }
@@ -57,14 +66,19 @@ impl Sql {
     where
         E: sqlx::Executor<'c, Database = Any>,
     {
-        Ok(sqlx::query_with(&self.text, self.args).execute(executor).await?.rows_affected())
+        Ok(sqlx::query_with(&self.text, self.args)
+            .execute(executor)
+            .await?
+            .rows_affected())
     }
 
     pub async fn fetch_all<'c, E>(self, executor: E) -> Result<Vec<sqlx::any::AnyRow>>
     where
         E: sqlx::Executor<'c, Database = Any>,
     {
-        Ok(sqlx::query_with(&self.text, self.args).fetch_all(executor).await?)
+        Ok(sqlx::query_with(&self.text, self.args)
+            .fetch_all(executor)
+            .await?)
     }
 
     pub fn text(&self) -> &str {

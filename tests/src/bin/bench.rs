@@ -20,7 +20,16 @@ fn body(i: usize) -> serde_json::Value {
 }
 
 fn op(node: Uuid, i: usize) -> Op {
-    Op { op_id: Uuid::now_v7(), record_id: Uuid::now_v7(), kind: RecordKind::Member, node_id: node, base_version: None, deleted: false, body: body(i), made_at: 0 }
+    Op {
+        op_id: Uuid::now_v7(),
+        record_id: Uuid::now_v7(),
+        kind: RecordKind::Member,
+        node_id: node,
+        base_version: None,
+        deleted: false,
+        body: body(i),
+        made_at: 0,
+    }
 }
 
 fn pct(sorted: &[f64], p: f64) -> f64 {
@@ -33,7 +42,13 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 
 async fn push_one_client(base: &str, dir: &std::path::Path, n: usize) -> f64 {
     let store = Store::open(dir.join(format!("push-{}.db", Uuid::now_v7()))).unwrap();
-    store.create_many(RecordKind::Member, demo_node("南京医科大学工会"), (0..n).map(body).collect()).unwrap();
+    store
+        .create_many(
+            RecordKind::Member,
+            demo_node("南京医科大学工会"),
+            (0..n).map(body).collect(),
+        )
+        .unwrap();
     let token = login(base, SECRETARY).await;
     let client = SyncClient::new(base, &token).unwrap().with_batch_size(1000);
     let t = Instant::now();
@@ -43,16 +58,29 @@ async fn push_one_client(base: &str, dir: &std::path::Path, n: usize) -> f64 {
     n as f64 / secs
 }
 
-async fn concurrent_clients(base: &str, clients: usize, per_client: usize, batch: usize) -> (f64, f64, f64) {
+async fn concurrent_clients(
+    base: &str,
+    clients: usize,
+    per_client: usize,
+    batch: usize,
+) -> (f64, f64, f64) {
     let token = login(base, SECRETARY).await;
     let node = demo_node("南京医科大学工会");
-    let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build().unwrap();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()
+        .unwrap();
     // Bodies are made before the clock starts: this measures the server.
     let work: Vec<Vec<PushRequest>> = (0..clients)
         .map(|c| {
             let device = Uuid::now_v7();
             (0..per_client / batch)
-                .map(|b| PushRequest { device_id: device, ops: (0..batch).map(|i| op(node, c * per_client + b * batch + i)).collect() })
+                .map(|b| PushRequest {
+                    device_id: device,
+                    ops: (0..batch)
+                        .map(|i| op(node, c * per_client + b * batch + i))
+                        .collect(),
+                })
                 .collect()
         })
         .collect();
@@ -66,7 +94,16 @@ async fn concurrent_clients(base: &str, clients: usize, per_client: usize, batch
             let mut lat = Vec::new();
             for req in reqs {
                 let t = Instant::now();
-                let resp: PushResponse = http.post(&url).bearer_auth(&token).json(&req).send().await.unwrap().json().await.unwrap();
+                let resp: PushResponse = http
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&req)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
                 lat.push(t.elapsed().as_secs_f64() * 1000.0);
                 assert!(resp.results.iter().all(|r| r.status == OpStatus::Applied));
             }
@@ -79,7 +116,11 @@ async fn concurrent_clients(base: &str, clients: usize, per_client: usize, batch
     }
     let secs = t.elapsed().as_secs_f64();
     lat.sort_by(|a, b| a.total_cmp(b));
-    ((clients * per_client) as f64 / secs, pct(&lat, 0.5), pct(&lat, 0.99))
+    (
+        (clients * per_client) as f64 / secs,
+        pct(&lat, 0.5),
+        pct(&lat, 0.99),
+    )
 }
 
 async fn fill_to(base: &str, rows: usize) {
@@ -89,8 +130,18 @@ async fn fill_to(base: &str, rows: usize) {
     let device = Uuid::now_v7();
     let mut done = 0;
     while done < rows {
-        let req = PushRequest { device_id: device, ops: (0..1000).map(|i| op(node, done + i)).collect() };
-        http.post(format!("{base}/api/v1/sync/push")).bearer_auth(&token).json(&req).send().await.unwrap().error_for_status().unwrap();
+        let req = PushRequest {
+            device_id: device,
+            ops: (0..1000).map(|i| op(node, done + i)).collect(),
+        };
+        http.post(format!("{base}/api/v1/sync/push"))
+            .bearer_auth(&token)
+            .json(&req)
+            .send()
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap();
         done += 1000;
     }
 }
@@ -126,7 +177,12 @@ async fn run_backend(label: &str, database_url: Option<&str>) {
 
 #[tokio::main]
 async fn main() {
-    println!("huiji-bench: release huiji-server on 127.0.0.1, {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!(
+        "huiji-bench: release huiji-server on 127.0.0.1, {} cores",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
     let started = Instant::now();
     run_backend("sqlite", None).await;
     match fresh_pg_database().await {
@@ -136,5 +192,8 @@ async fn main() {
         }
         None => println!("[postgres] skipped: PostgreSQL not reachable"),
     }
-    println!("huiji-bench done in {:.0?}", started.elapsed().max(Duration::from_millis(1)));
+    println!(
+        "huiji-bench done in {:.0?}",
+        started.elapsed().max(Duration::from_millis(1))
+    );
 }

@@ -5,7 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use huiji_domain::validate::{validate_credit_code, validate_id_number, validate_name, validate_password, validate_phone};
+use huiji_domain::validate::{
+    validate_credit_code, validate_id_number, validate_name, validate_password, validate_phone,
+};
 use huiji_domain::wire::{
     AccountView, LoginResponse, OrgLoginRequest, PasswordLoginRequest, ProfileRequest,
     SetPasswordRequest, SmsLoginRequest, SmsPurpose, SmsSendRequest, SmsSendResponse,
@@ -57,7 +59,10 @@ fn purpose_str(p: SmsPurpose) -> &'static str {
 #[utoipa::path(post, path = "/api/v1/auth/sms/send", tag = "auth", request_body = SmsSendRequest,
     description = "Role: public.",
     responses((status = 200, body = SmsSendResponse), (status = 400, body = huiji_domain::wire::ErrorBody), (status = 429, body = huiji_domain::wire::ErrorBody)))]
-pub async fn sms_send(State(st): State<AppState>, ApiJson(req): ApiJson<SmsSendRequest>) -> Result<Json<SmsSendResponse>> {
+pub async fn sms_send(
+    State(st): State<AppState>,
+    ApiJson(req): ApiJson<SmsSendRequest>,
+) -> Result<Json<SmsSendResponse>> {
     let phone = validate_phone(&req.phone)?;
     let phone = phone.as_str();
     let now = st.now();
@@ -78,7 +83,11 @@ pub async fn sms_send(State(st): State<AppState>, ApiJson(req): ApiJson<SmsSendR
         }
     }
     if recent.len() as i64 >= SMS_DAILY_LIMIT {
-        return Err(ApiError::client(StatusCode::TOO_MANY_REQUESTS, "SmsDailyLimit", "该手机号今日获取验证码次数已达上限"));
+        return Err(ApiError::client(
+            StatusCode::TOO_MANY_REQUESTS,
+            "SmsDailyLimit",
+            "该手机号今日获取验证码次数已达上限",
+        ));
     }
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     sqlx::query("INSERT INTO sms_codes (id, phone, purpose, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -90,7 +99,12 @@ pub async fn sms_send(State(st): State<AppState>, ApiJson(req): ApiJson<SmsSendR
         .bind(now + SMS_TTL_MS)
         .execute(&st.db.writer)
         .await?;
-    st.sms.send(phone, &format!("【会籍】您的验证码是{code}，5分钟内有效。如非本人操作，请忽略。")).await?;
+    st.sms
+        .send(
+            phone,
+            &format!("【会籍】您的验证码是{code}，5分钟内有效。如非本人操作，请忽略。"),
+        )
+        .await?;
     Ok(Json(SmsSendResponse {
         sent: true,
         retry_after_secs: (SMS_MIN_INTERVAL_MS / 1000) as u32,
@@ -99,7 +113,12 @@ pub async fn sms_send(State(st): State<AppState>, ApiJson(req): ApiJson<SmsSendR
 }
 
 /// Checks and consumes the newest code for the phone.
-pub async fn check_sms_code(st: &AppState, phone: &str, purpose: SmsPurpose, code: &str) -> Result<()> {
+pub async fn check_sms_code(
+    st: &AppState,
+    phone: &str,
+    purpose: SmsPurpose,
+    code: &str,
+) -> Result<()> {
     let now = st.now();
     let row = sqlx::query("SELECT id, code_hash, expires_at, attempts, used_at FROM sms_codes WHERE phone = $1 AND purpose = $2 ORDER BY created_at DESC LIMIT 1")
         .bind(phone)
@@ -107,7 +126,10 @@ pub async fn check_sms_code(st: &AppState, phone: &str, purpose: SmsPurpose, cod
         .fetch_optional(&st.db.writer)
         .await?;
     let Some(row) = row else {
-        return Err(ApiError::bad_request("SmsCodeNotRequested", "请先获取短信验证码"));
+        return Err(ApiError::bad_request(
+            "SmsCodeNotRequested",
+            "请先获取短信验证码",
+        ));
     };
     let id: String = row.try_get(0)?;
     let hash: String = row.try_get(1)?;
@@ -115,13 +137,22 @@ pub async fn check_sms_code(st: &AppState, phone: &str, purpose: SmsPurpose, cod
     let attempts: i64 = row.try_get(3)?;
     let used_at: Option<i64> = row.try_get(4)?;
     if used_at.is_some() || expires_at <= now {
-        return Err(ApiError::bad_request("SmsCodeExpired", "验证码已失效，请重新获取"));
+        return Err(ApiError::bad_request(
+            "SmsCodeExpired",
+            "验证码已失效，请重新获取",
+        ));
     }
     if attempts >= SMS_MAX_TRIES {
-        return Err(ApiError::bad_request("SmsCodeTooManyAttempts", "验证码错误次数过多，请重新获取"));
+        return Err(ApiError::bad_request(
+            "SmsCodeTooManyAttempts",
+            "验证码错误次数过多，请重新获取",
+        ));
     }
     if hash != code_hash(phone, code.trim()) {
-        sqlx::query("UPDATE sms_codes SET attempts = attempts + 1 WHERE id = $1").bind(&id).execute(&st.db.writer).await?;
+        sqlx::query("UPDATE sms_codes SET attempts = attempts + 1 WHERE id = $1")
+            .bind(&id)
+            .execute(&st.db.writer)
+            .await?;
         let left = SMS_MAX_TRIES - attempts - 1;
         return Err(ApiError::client(
             StatusCode::UNAUTHORIZED,
@@ -129,7 +160,11 @@ pub async fn check_sms_code(st: &AppState, phone: &str, purpose: SmsPurpose, cod
             format!("验证码不正确，还可尝试{left}次"),
         ));
     }
-    sqlx::query("UPDATE sms_codes SET used_at = $1 WHERE id = $2").bind(now).bind(&id).execute(&st.db.writer).await?;
+    sqlx::query("UPDATE sms_codes SET used_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(&id)
+        .execute(&st.db.writer)
+        .await?;
     Ok(())
 }
 
@@ -148,14 +183,21 @@ async fn issue_token(st: &AppState, account: &AccountRow) -> Result<LoginRespons
         .bind(account.id.to_string())
         .execute(&st.db.writer)
         .await?;
-    Ok(LoginResponse { token, expires_at, account: accounts::view(st, account).await? })
+    Ok(LoginResponse {
+        token,
+        expires_at,
+        account: accounts::view(st, account).await?,
+    })
 }
 
 /// Log in with phone + SMS code; a phone seen for the first time registers an account.
 #[utoipa::path(post, path = "/api/v1/auth/sms/login", tag = "auth", request_body = SmsLoginRequest,
     description = "Role: public. Registers the phone on first use; `needs_profile` then asks for real name and ID number.",
     responses((status = 200, body = LoginResponse), (status = 400, body = huiji_domain::wire::ErrorBody), (status = 401, body = huiji_domain::wire::ErrorBody)))]
-pub async fn sms_login(State(st): State<AppState>, ApiJson(req): ApiJson<SmsLoginRequest>) -> Result<Json<LoginResponse>> {
+pub async fn sms_login(
+    State(st): State<AppState>,
+    ApiJson(req): ApiJson<SmsLoginRequest>,
+) -> Result<Json<LoginResponse>> {
     let phone = validate_phone(&req.phone)?;
     let phone = phone.as_str();
     let existing = accounts::find_by(&st, "phone", phone).await?;
@@ -190,23 +232,47 @@ fn check_usable(st: &AppState, acc: &AccountRow) -> Result<()> {
     }
     match acc.status.as_str() {
         "active" => Ok(()),
-        "pending" => Err(ApiError::client(StatusCode::FORBIDDEN, "AccountPendingReview", "账号正在审核中，请联系秘书处尽快审核")),
-        "rejected" => Err(ApiError::client(StatusCode::FORBIDDEN, "AccountRejected", "注册申请未通过审核")),
-        _ => Err(ApiError::client(StatusCode::FORBIDDEN, "AccountDisabled", "账号已停用")),
+        "pending" => Err(ApiError::client(
+            StatusCode::FORBIDDEN,
+            "AccountPendingReview",
+            "账号正在审核中，请联系秘书处尽快审核",
+        )),
+        "rejected" => Err(ApiError::client(
+            StatusCode::FORBIDDEN,
+            "AccountRejected",
+            "注册申请未通过审核",
+        )),
+        _ => Err(ApiError::client(
+            StatusCode::FORBIDDEN,
+            "AccountDisabled",
+            "账号已停用",
+        )),
     }
 }
 
-async fn password_check(st: &AppState, acc: Option<AccountRow>, password: &str, failure: ApiError) -> Result<Json<LoginResponse>> {
+async fn password_check(
+    st: &AppState,
+    acc: Option<AccountRow>,
+    password: &str,
+    failure: ApiError,
+) -> Result<Json<LoginResponse>> {
     let Some(acc) = acc else {
         // Hash anyway so a missing account answers as slowly as a wrong password.
         let _ = verify_password(password, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$7LnrSc1nZYB8ZnUcMTR8ZPpSQgEr5wZUBLnQeGy8lDQ");
         return Err(failure);
     };
     check_usable(st, &acc)?;
-    let ok = acc.password_hash.as_deref().is_some_and(|h| verify_password(password, h));
+    let ok = acc
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| verify_password(password, h));
     if !ok {
         let failed = acc.failed_logins + 1;
-        let (failed, locked_until) = if failed >= MAX_FAILED_LOGINS { (0, st.now() + LOCK_MS) } else { (failed, 0) };
+        let (failed, locked_until) = if failed >= MAX_FAILED_LOGINS {
+            (0, st.now() + LOCK_MS)
+        } else {
+            (failed, 0)
+        };
         sqlx::query("UPDATE accounts SET failed_logins = $1, locked_until = $2 WHERE id = $3")
             .bind(failed)
             .bind(locked_until)
@@ -222,7 +288,10 @@ async fn password_check(st: &AppState, acc: Option<AccountRow>, password: &str, 
 #[utoipa::path(post, path = "/api/v1/auth/password/login", tag = "auth", request_body = PasswordLoginRequest,
     description = "Role: public. Ten failures lock the account for 15 minutes.",
     responses((status = 200, body = LoginResponse), (status = 401, body = huiji_domain::wire::ErrorBody), (status = 423, body = huiji_domain::wire::ErrorBody)))]
-pub async fn password_login(State(st): State<AppState>, ApiJson(req): ApiJson<PasswordLoginRequest>) -> Result<Json<LoginResponse>> {
+pub async fn password_login(
+    State(st): State<AppState>,
+    ApiJson(req): ApiJson<PasswordLoginRequest>,
+) -> Result<Json<LoginResponse>> {
     let phone = validate_phone(&req.phone)?;
     let acc = accounts::find_by(&st, "phone", phone.as_str()).await?;
     let failure = ApiError::client(StatusCode::UNAUTHORIZED, "LoginFailed", "手机号或密码错误");
@@ -233,10 +302,17 @@ pub async fn password_login(State(st): State<AppState>, ApiJson(req): ApiJson<Pa
 #[utoipa::path(post, path = "/api/v1/auth/org/login", tag = "auth", request_body = OrgLoginRequest,
     description = "Role: public.",
     responses((status = 200, body = LoginResponse), (status = 400, body = huiji_domain::wire::ErrorBody), (status = 401, body = huiji_domain::wire::ErrorBody), (status = 403, body = huiji_domain::wire::ErrorBody)))]
-pub async fn org_login(State(st): State<AppState>, ApiJson(req): ApiJson<OrgLoginRequest>) -> Result<Json<LoginResponse>> {
+pub async fn org_login(
+    State(st): State<AppState>,
+    ApiJson(req): ApiJson<OrgLoginRequest>,
+) -> Result<Json<LoginResponse>> {
     let code = validate_credit_code(&req.credit_code)?;
     let acc = accounts::find_by(&st, "credit_code", code.as_str()).await?;
-    let failure = ApiError::client(StatusCode::UNAUTHORIZED, "LoginFailed", "统一社会信用代码或密码错误");
+    let failure = ApiError::client(
+        StatusCode::UNAUTHORIZED,
+        "LoginFailed",
+        "统一社会信用代码或密码错误",
+    );
     password_check(&st, acc, &req.password, failure).await
 }
 
@@ -276,7 +352,11 @@ pub async fn me(State(st): State<AppState>, user: AuthUser) -> Result<Json<Accou
 #[utoipa::path(put, path = "/api/v1/me/profile", tag = "auth", request_body = ProfileRequest,
     description = "Role: any signed-in person account.",
     security(("bearer" = [])), responses((status = 200, body = AccountView), (status = 400, body = huiji_domain::wire::ErrorBody), (status = 409, body = huiji_domain::wire::ErrorBody)))]
-pub async fn set_profile(State(st): State<AppState>, user: AuthUser, ApiJson(req): ApiJson<ProfileRequest>) -> Result<Json<AccountView>> {
+pub async fn set_profile(
+    State(st): State<AppState>,
+    user: AuthUser,
+    ApiJson(req): ApiJson<ProfileRequest>,
+) -> Result<Json<AccountView>> {
     let name = validate_name(&req.real_name)?;
     let idn = validate_id_number(&req.id_number, today(st.now()))?;
     let acc = accounts::get(&st, user.id()).await?;
@@ -284,11 +364,19 @@ pub async fn set_profile(State(st): State<AppState>, user: AuthUser, ApiJson(req
         return Err(ApiError::bad_request("NotAPerson", "单位账号无需实名信息"));
     }
     if acc.id_number.is_some() {
-        return Err(ApiError::client(StatusCode::CONFLICT, "ProfileAlreadySet", "实名信息已填写，如需修改请联系管理员"));
+        return Err(ApiError::client(
+            StatusCode::CONFLICT,
+            "ProfileAlreadySet",
+            "实名信息已填写，如需修改请联系管理员",
+        ));
     }
     if let Some(other) = accounts::find_by(&st, "id_number", idn.as_str()).await? {
         if other.id != acc.id {
-            return Err(ApiError::client(StatusCode::CONFLICT, "IdNumberTaken", "该身份证号已绑定其他账号"));
+            return Err(ApiError::client(
+                StatusCode::CONFLICT,
+                "IdNumberTaken",
+                "该身份证号已绑定其他账号",
+            ));
         }
     }
     sqlx::query("UPDATE accounts SET real_name = $1, id_number = $2 WHERE id = $3")
@@ -305,7 +393,11 @@ pub async fn set_profile(State(st): State<AppState>, user: AuthUser, ApiJson(req
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "auth", request_body = SetPasswordRequest,
     description = "Role: any signed-in account.",
     security(("bearer" = [])), responses((status = 204), (status = 400, body = huiji_domain::wire::ErrorBody)))]
-pub async fn set_password(State(st): State<AppState>, user: AuthUser, ApiJson(req): ApiJson<SetPasswordRequest>) -> Result<StatusCode> {
+pub async fn set_password(
+    State(st): State<AppState>,
+    user: AuthUser,
+    ApiJson(req): ApiJson<SetPasswordRequest>,
+) -> Result<StatusCode> {
     validate_password(&req.password)?;
     let hash = hash_password(&req.password)?;
     sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")

@@ -23,12 +23,15 @@ pub fn router() -> Router<AppState> {
 }
 
 pub async fn node_path(st: &AppState, id: Uuid) -> Result<NodePath> {
-    let row = sqlx::query("SELECT node_path FROM records WHERE id = $1 AND kind = 'org_node' AND deleted = 0")
-        .bind(id.to_string())
-        .fetch_optional(&st.db.pool)
-        .await?
-        .ok_or_else(|| ApiError::not_found("组织"))?;
-    NodePath::parse(&row.try_get::<String, _>(0)?).ok_or_else(|| ApiError::internal("bad node path".into()))
+    let row = sqlx::query(
+        "SELECT node_path FROM records WHERE id = $1 AND kind = 'org_node' AND deleted = 0",
+    )
+    .bind(id.to_string())
+    .fetch_optional(&st.db.pool)
+    .await?
+    .ok_or_else(|| ApiError::not_found("组织"))?;
+    NodePath::parse(&row.try_get::<String, _>(0)?)
+        .ok_or_else(|| ApiError::internal("bad node path".into()))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -42,7 +45,11 @@ pub struct NodesQuery {
 #[utoipa::path(get, path = "/api/v1/nodes", tag = "nodes", params(NodesQuery),
     description = "Role: any signed-in account (the tree is public to members).",
     security(("bearer" = [])), responses((status = 200, body = Vec<NodeView>), (status = 401, body = huiji_domain::wire::ErrorBody)))]
-pub async fn list_nodes(State(st): State<AppState>, _user: AuthUser, ApiQuery(q): ApiQuery<NodesQuery>) -> Result<Json<Vec<NodeView>>> {
+pub async fn list_nodes(
+    State(st): State<AppState>,
+    _user: AuthUser,
+    ApiQuery(q): ApiQuery<NodesQuery>,
+) -> Result<Json<Vec<NodeView>>> {
     let rows = sqlx::query("SELECT id, node_path, body FROM records WHERE kind = 'org_node' AND deleted = 0 ORDER BY node_path")
         .fetch_all(&st.db.pool)
         .await?;
@@ -91,7 +98,10 @@ pub async fn list_members(
     let page = q.page.unwrap_or(1).max(1);
     let page_size = q.page_size.unwrap_or(50).clamp(1, 200);
     let like = format!("{}%", path.as_str());
-    let name_like = format!("%{}%", q.q.as_deref().unwrap_or("").trim().replace(['%', '_'], ""));
+    let name_like = format!(
+        "%{}%",
+        q.q.as_deref().unwrap_or("").trim().replace(['%', '_'], "")
+    );
     let name_expr = match st.db.backend {
         Backend::Sqlite => "json_extract(body, '$.name')",
         Backend::Postgres => "(body::jsonb ->> 'name')",
@@ -126,5 +136,10 @@ pub async fn list_members(
             version: row.try_get(2)?,
         });
     }
-    Ok(Json(MembersPage { items, total, page, page_size }))
+    Ok(Json(MembersPage {
+        items,
+        total,
+        page,
+        page_size,
+    }))
 }

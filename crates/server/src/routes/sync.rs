@@ -3,7 +3,9 @@
 use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use huiji_domain::wire::{PullResponse, PushRequest, PushResponse, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT, PUSH_MAX_OPS};
+use huiji_domain::wire::{
+    PullResponse, PushRequest, PushResponse, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT, PUSH_MAX_OPS,
+};
 use serde::Deserialize;
 
 use crate::auth::AuthUser;
@@ -18,7 +20,10 @@ pub const PUSH_BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/sync/push", post(push).layer(DefaultBodyLimit::max(PUSH_BODY_LIMIT)))
+        .route(
+            "/api/v1/sync/push",
+            post(push).layer(DefaultBodyLimit::max(PUSH_BODY_LIMIT)),
+        )
         .route("/api/v1/sync/pull", get(pull))
 }
 
@@ -26,12 +31,21 @@ pub fn router() -> Router<AppState> {
 #[utoipa::path(post, path = "/api/v1/sync/push", tag = "sync", request_body = PushRequest,
     description = "Role: any signed-in account; each op is checked against the role its record kind needs at its node (e.g. secretary for members, scanner for scans).",
     security(("bearer" = [])), responses((status = 200, body = PushResponse), (status = 400, body = huiji_domain::wire::ErrorBody), (status = 401, body = huiji_domain::wire::ErrorBody)))]
-pub async fn push(State(st): State<AppState>, user: AuthUser, ApiJson(req): ApiJson<PushRequest>) -> Result<Json<PushResponse>> {
+pub async fn push(
+    State(st): State<AppState>,
+    user: AuthUser,
+    ApiJson(req): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>> {
     if req.ops.len() > PUSH_MAX_OPS {
-        return Err(ApiError::bad_request("TooManyOps", format!("一次最多提交{PUSH_MAX_OPS}条操作")));
+        return Err(ApiError::bad_request(
+            "TooManyOps",
+            format!("一次最多提交{PUSH_MAX_OPS}条操作"),
+        ));
     }
     let outcome = records::push(&st, &user.principal, &req.ops).await?;
-    Ok(Json(PushResponse { results: outcome.results }))
+    Ok(Json(PushResponse {
+        results: outcome.results,
+    }))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -48,10 +62,19 @@ pub struct PullQuery {
 #[utoipa::path(get, path = "/api/v1/sync/pull", tag = "sync", params(PullQuery),
     description = "Role: any signed-in account; rows are filtered to what the caller may see.",
     security(("bearer" = [])), responses((status = 200, body = PullResponse), (status = 400, body = huiji_domain::wire::ErrorBody), (status = 401, body = huiji_domain::wire::ErrorBody)))]
-pub async fn pull(State(st): State<AppState>, user: AuthUser, ApiQuery(q): ApiQuery<PullQuery>) -> Result<Json<PullResponse>> {
+pub async fn pull(
+    State(st): State<AppState>,
+    user: AuthUser,
+    ApiQuery(q): ApiQuery<PullQuery>,
+) -> Result<Json<PullResponse>> {
     if q.cursor < 0 {
         return Err(ApiError::bad_request("InvalidCursor", "游标不能为负数"));
     }
-    let limit = q.limit.unwrap_or(PULL_DEFAULT_LIMIT).clamp(1, PULL_MAX_LIMIT);
-    Ok(Json(records::pull(&st, &user.principal, q.cursor, limit).await?))
+    let limit = q
+        .limit
+        .unwrap_or(PULL_DEFAULT_LIMIT)
+        .clamp(1, PULL_MAX_LIMIT);
+    Ok(Json(
+        records::pull(&st, &user.principal, q.cursor, limit).await?,
+    ))
 }

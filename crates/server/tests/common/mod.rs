@@ -31,12 +31,14 @@ pub struct TestApp {
 }
 
 pub fn pg_admin_url() -> String {
-    std::env::var("HUIJI_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("HUIJI_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// PostgreSQL tests fail loudly instead of skipping when CI is set or it is required.
 pub fn pg_required() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") || std::env::var("HUIJI_REQUIRE_PG").is_ok_and(|v| v == "1")
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+        || std::env::var("HUIJI_REQUIRE_PG").is_ok_and(|v| v == "1")
 }
 
 /// Creates a fresh database for one test; `None` (skip) when PostgreSQL is absent and
@@ -52,14 +54,19 @@ pub async fn fresh_pg_database() -> Option<(String, String)> {
         Err(e) => panic!("PostgreSQL required (CI) but not reachable at {admin}: {e}"),
     };
     let name = format!("huiji_t_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
     let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap();
     Some((format!("{base}/{name}"), name))
 }
 
 pub async fn drop_pg_database(name: &str) {
     if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin_url()).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut conn)
+            .await;
     }
 }
 
@@ -74,12 +81,23 @@ impl TestApp {
             }
         };
         let config = Config::for_tests(dir.path().to_path_buf(), url);
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
         let clock = ManualClock::new(now);
-        let state = app::build_state(config, Arc::new(clock.clone())).await.unwrap();
+        let state = app::build_state(config, Arc::new(clock.clone()))
+            .await
+            .unwrap();
         demo::load(&state).await.unwrap();
         let router = app::router(state.clone());
-        Some(TestApp { router, state, clock, _dir: dir, pg_db })
+        Some(TestApp {
+            router,
+            state,
+            clock,
+            _dir: dir,
+            pg_db,
+        })
     }
 
     pub async fn cleanup(self) {
@@ -95,17 +113,31 @@ impl TestApp {
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        let json = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned())) };
+        let json = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
         (status, json)
     }
 
-    pub async fn call(&self, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut b = Request::builder().method(method).uri(uri);
         if let Some(t) = token {
             b = b.header("authorization", format!("Bearer {t}"));
         }
         let req = match body {
-            Some(v) => b.header("content-type", "application/json").body(Body::from(v.to_string())).unwrap(),
+            Some(v) => b
+                .header("content-type", "application/json")
+                .body(Body::from(v.to_string()))
+                .unwrap(),
             None => b.body(Body::empty()).unwrap(),
         };
         self.raw(req).await
@@ -113,7 +145,12 @@ impl TestApp {
 
     pub async fn login(&self, phone: &str) -> String {
         let (s, v) = self
-            .call("POST", "/api/v1/auth/password/login", None, Some(serde_json::json!({"phone": phone, "password": demo::DEMO_PASSWORD})))
+            .call(
+                "POST",
+                "/api/v1/auth/password/login",
+                None,
+                Some(serde_json::json!({"phone": phone, "password": demo::DEMO_PASSWORD})),
+            )
             .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         v["token"].as_str().unwrap().to_owned()
@@ -121,7 +158,12 @@ impl TestApp {
 
     pub async fn count(&self, table: &str) -> i64 {
         use sqlx::Row;
-        sqlx::query(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.state.db.pool).await.unwrap().try_get(0).unwrap()
+        sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap()
     }
 }
 
