@@ -382,7 +382,7 @@ async fn insert_all(st: &AppState) -> Result<()> {
         notice,
     ));
 
-    upsert_records(&mut tx, &rows).await?;
+    upsert_records(&mut tx, st.db.backend, &rows).await?;
     set_seq(&mut tx, seq).await?;
     tx.commit().await?;
     let n: i64 = sqlx::query("SELECT COUNT(*) FROM records")

@@ -13,6 +13,7 @@ use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
 use crate::auth::parse_uuid;
+use crate::db::Backend;
 use crate::error::{ApiError, Result};
 use crate::sql::Sql;
 use crate::state::AppState;
@@ -80,9 +81,13 @@ pub async fn current_seq(st: &AppState) -> Result<i64> {
 }
 
 /// Rows to upsert, written in chunks so no statement passes the bind-parameter limits.
-pub async fn upsert_records(tx: &mut Transaction<'_, Any>, rows: &[StoredRecord]) -> Result<()> {
+pub async fn upsert_records(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    rows: &[StoredRecord],
+) -> Result<()> {
     for chunk in rows.chunks(1000) {
-        let mut qb = Sql::new(format!("INSERT INTO records ({RECORD_COLUMNS})"));
+        let mut qb = Sql::new(backend, format!("INSERT INTO records ({RECORD_COLUMNS})"));
         qb.values(chunk, |b, r| {
             let rec = &r.record;
             b.bind(rec.id.to_string())?
@@ -111,12 +116,13 @@ pub async fn upsert_records(tx: &mut Transaction<'_, Any>, rows: &[StoredRecord]
 
 async fn fetch_in(
     tx: &mut Transaction<'_, Any>,
+    backend: Backend,
     sql_head: &str,
     ids: &[String],
 ) -> Result<Vec<AnyRow>> {
     let mut out = Vec::new();
     for chunk in ids.chunks(1000) {
-        let mut qb = Sql::new(sql_head);
+        let mut qb = Sql::new(backend, sql_head);
         qb.push(" IN (");
         for (i, id) in chunk.iter().enumerate() {
             if i > 0 {
@@ -145,6 +151,7 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
     let mut applied_before: HashMap<Uuid, (i64, i64)> = HashMap::new();
     for row in fetch_in(
         &mut tx,
+        st.db.backend,
         "SELECT op_id, version, seq FROM applied_ops WHERE op_id",
         &op_ids,
     )
@@ -159,6 +166,7 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
     let mut current: HashMap<Uuid, StoredRecord> = HashMap::new();
     for row in fetch_in(
         &mut tx,
+        st.db.backend,
         &format!("SELECT {RECORD_COLUMNS} FROM records WHERE id"),
         &rec_ids,
     )
@@ -171,6 +179,7 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
     let mut nodes: HashMap<Uuid, NodePath> = HashMap::new();
     for row in fetch_in(
         &mut tx,
+        st.db.backend,
         "SELECT id, node_path FROM records WHERE kind = 'org_node' AND deleted = 0 AND id",
         &node_ids,
     )
@@ -185,6 +194,7 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
     let mut seq = base_seq;
     let mut results: Vec<OpResult> = Vec::with_capacity(ops.len());
     let mut changed: Vec<Uuid> = Vec::new();
+    let mut changed_set: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
     let mut applied_rows: Vec<(Uuid, Uuid, i64, i64)> = Vec::new();
     let mut seen_in_batch: HashMap<Uuid, usize> = HashMap::new();
     for op in ops {
@@ -253,7 +263,7 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
                     created_at,
                 };
                 current.insert(op.record_id, stored);
-                if !changed.contains(&op.record_id) {
+                if changed_set.insert(op.record_id) {
                     changed.push(op.record_id);
                 }
                 applied_rows.push((op.op_id, op.record_id, version, seq));
@@ -284,9 +294,10 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
             .iter()
             .filter_map(|id| current.get(id).cloned())
             .collect();
-        upsert_records(&mut tx, &rows).await?;
+        upsert_records(&mut tx, st.db.backend, &rows).await?;
         for chunk in applied_rows.chunks(1000) {
             let mut qb = Sql::new(
+                st.db.backend,
                 "INSERT INTO applied_ops (op_id, account_id, record_id, version, seq, applied_at)",
             );
             qb.values(chunk, |b, (op_id, rec, v, s)| {
@@ -326,7 +337,10 @@ pub async fn pull(
     // counter moves in the same transaction as the rows it numbers.
     let high = current_seq(st).await?;
     let filter = pull_filter(principal);
-    let mut qb = Sql::new(format!("SELECT {RECORD_COLUMNS} FROM records WHERE seq > "));
+    let mut qb = Sql::new(
+        st.db.backend,
+        format!("SELECT {RECORD_COLUMNS} FROM records WHERE seq > "),
+    );
     qb.bind(cursor)?
         .push(" AND seq <= ")
         .bind(high)?

@@ -1,24 +1,33 @@
-//! A small query builder that numbers placeholders `$1, $2, …`. sqlx's own builder
-//! writes `?` for the `Any` driver, which PostgreSQL does not accept; `$n` works on both.
+//! A small query builder for the `Any` driver. sqlx's own builder writes `?` for `Any`,
+//! which PostgreSQL does not accept. PostgreSQL gets `$1, $2, …`; SQLite gets plain
+//! positional `?`, because SQLite records every numbered or named parameter (`$n`, `?n`)
+//! in a list it searches linearly, which makes a 12,000-parameter batch insert quadratic
+//! (200 ms instead of 6 ms for 1,000 rows).
 
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, Encode, Type};
 
+use crate::db::Backend;
 use crate::error::{ApiError, Result};
 
-#[derive(Default)]
 pub struct Sql {
     text: String,
     args: AnyArguments<'static>,
     n: usize,
+    mark: char,
 }
 
 impl Sql {
-    pub fn new(head: impl Into<String>) -> Self {
+    pub fn new(backend: Backend, head: impl Into<String>) -> Self {
+        let mark = match backend {
+            Backend::Sqlite => '?',
+            Backend::Postgres => '$',
+        };
         Sql {
             text: head.into(),
             args: AnyArguments::default(),
             n: 0,
+            mark,
         }
     }
 
@@ -35,8 +44,10 @@ impl Sql {
             .add(value)
             .map_err(|e| ApiError::internal(format!("bind: {e}")))?;
         self.n += 1;
-        self.text.push('$');
-        self.text.push_str(&self.n.to_string());
+        self.text.push(self.mark);
+        if self.mark == '$' {
+            self.text.push_str(&self.n.to_string());
+        }
         Ok(self)
     }
 
