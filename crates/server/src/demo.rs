@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::auth::hash_password;
 use crate::error::Result;
-use crate::records::{lock_seq, set_seq, upsert_records, StoredRecord};
+use crate::records::{lock_seq, set_seq, write_records, StoredRecord};
 use crate::state::AppState;
 
 pub const DEMO_PASSWORD: &str = "Huiji2026";
@@ -382,7 +382,14 @@ async fn insert_all(st: &AppState) -> Result<()> {
         notice,
     ));
 
-    upsert_records(&mut tx, st.db.backend, &rows).await?;
+    write_records(&mut tx, st.db.backend, &rows, true)
+        .await
+        .map_err(|e| match e {
+            crate::records::PushError::Other(e) => e,
+            crate::records::PushError::Race => {
+                crate::error::ApiError::internal("demo data raced another writer".into())
+            }
+        })?;
     set_seq(&mut tx, seq).await?;
     tx.commit().await?;
     let n: i64 = sqlx::query("SELECT COUNT(*) FROM records")

@@ -65,6 +65,18 @@ pub async fn lock_seq(tx: &mut Transaction<'_, Any>) -> Result<i64> {
     Ok(row.try_get(0)?)
 }
 
+/// Takes the seq lock and reserves `n` numbers in one statement; returns the base (the
+/// reserved seqs are base+1 ..= base+n).
+pub async fn reserve_seq(tx: &mut Transaction<'_, Any>, n: i64) -> Result<i64> {
+    let row =
+        sqlx::query("UPDATE counters SET value = value + $1 WHERE name = 'seq' RETURNING value")
+            .bind(n)
+            .fetch_one(&mut **tx)
+            .await?;
+    let end: i64 = row.try_get(0)?;
+    Ok(end - n)
+}
+
 pub async fn set_seq(tx: &mut Transaction<'_, Any>, value: i64) -> Result<()> {
     sqlx::query("UPDATE counters SET value = $1 WHERE name = 'seq'")
         .bind(value)
@@ -80,37 +92,72 @@ pub async fn current_seq(st: &AppState) -> Result<i64> {
     Ok(row.try_get(0)?)
 }
 
-/// Rows to upsert, written in chunks so no statement passes the bind-parameter limits.
-pub async fn upsert_records(
+const UPSERT_TAIL: &str = " ON CONFLICT (id) DO UPDATE SET node_id = excluded.node_id, \
+    node_path = excluded.node_path, version = excluded.version, seq = excluded.seq, \
+    deleted = excluded.deleted, body = excluded.body, updated_at = excluded.updated_at, \
+    updated_by = excluded.updated_by";
+
+/// Appends `INSERT INTO records … VALUES …` for `rows` (with the upsert tail if asked).
+fn push_records_insert(qb: &mut Sql, rows: &[StoredRecord], upsert: bool) -> Result<()> {
+    qb.push(&format!("INSERT INTO records ({RECORD_COLUMNS})"));
+    qb.values(rows, |b, r| {
+        let rec = &r.record;
+        b.bind(rec.id.to_string())?
+            .bind(rec.kind.as_str())?
+            .bind(rec.node_id.to_string())?
+            .bind(r.node_path.as_str().to_owned())?
+            .bind(rec.owner_id.map(|o| o.to_string()))?
+            .bind(rec.version)?
+            .bind(rec.seq)?
+            .bind(i64::from(rec.deleted))?
+            .bind(rec.body.to_string())?
+            .bind(r.created_at)?
+            .bind(rec.updated_at)?
+            .bind(rec.updated_by.map(|o| o.to_string()))?;
+        Ok(())
+    })?;
+    if upsert {
+        qb.push(UPSERT_TAIL);
+    }
+    Ok(())
+}
+
+/// Inserts rows in chunks (bind-parameter limits); with `upsert`, rows that exist are
+/// overwritten (the caller holds their locks). Without it a row that appeared meanwhile
+/// fails with a unique violation, which the push turns into a retry.
+pub async fn write_records(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
     rows: &[StoredRecord],
-) -> Result<()> {
+    upsert: bool,
+) -> std::result::Result<(), PushError> {
     for chunk in rows.chunks(1000) {
-        let mut qb = Sql::new(backend, format!("INSERT INTO records ({RECORD_COLUMNS})"));
-        qb.values(chunk, |b, r| {
-            let rec = &r.record;
-            b.bind(rec.id.to_string())?
-                .bind(rec.kind.as_str())?
-                .bind(rec.node_id.to_string())?
-                .bind(r.node_path.as_str().to_owned())?
-                .bind(rec.owner_id.map(|o| o.to_string()))?
-                .bind(rec.version)?
-                .bind(rec.seq)?
-                .bind(i64::from(rec.deleted))?
-                .bind(rec.body.to_string())?
-                .bind(r.created_at)?
-                .bind(rec.updated_at)?
-                .bind(rec.updated_by.map(|o| o.to_string()))?;
-            Ok(())
-        })?;
-        qb.push(
-            " ON CONFLICT (id) DO UPDATE SET node_id = excluded.node_id, node_path = excluded.node_path, \
-             version = excluded.version, seq = excluded.seq, deleted = excluded.deleted, body = excluded.body, \
-             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-        );
+        let mut qb = Sql::new(backend, "");
+        push_records_insert(&mut qb, chunk, upsert)?;
         qb.execute(&mut **tx).await?;
     }
+    Ok(())
+}
+
+type AppliedRow = (Uuid, Uuid, i64, i64);
+
+fn push_applied_insert(
+    qb: &mut Sql,
+    rows: &[AppliedRow],
+    account: Uuid,
+    base: i64,
+    now: i64,
+) -> Result<()> {
+    qb.push("INSERT INTO applied_ops (op_id, account_id, record_id, version, seq, applied_at)");
+    qb.values(rows, |b, (op_id, rec, v, s)| {
+        b.bind(op_id.to_string())?
+            .bind(account.to_string())?
+            .bind(rec.to_string())?
+            .bind(*v)?
+            .bind(*s + base)?
+            .bind(now)?;
+        Ok(())
+    })?;
     Ok(())
 }
 
@@ -118,8 +165,9 @@ async fn fetch_in(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
     sql_head: &str,
+    suffix: &str,
     ids: &[String],
-) -> Result<Vec<AnyRow>> {
+) -> sqlx::Result<Vec<AnyRow>> {
     let mut out = Vec::new();
     for chunk in ids.chunks(1000) {
         let mut qb = Sql::new(backend, sql_head);
@@ -128,9 +176,11 @@ async fn fetch_in(
             if i > 0 {
                 qb.push(", ");
             }
-            qb.bind(id.clone())?;
+            qb.bind(id.clone())
+                .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
         }
         qb.push(")");
+        qb.push(suffix);
         out.extend(qb.fetch_all(&mut **tx).await?);
     }
     Ok(out)
@@ -140,19 +190,128 @@ pub struct PushOutcome {
     pub results: Vec<OpResult>,
 }
 
+/// When the seq lock is taken. `First`: before reading anything, so the whole batch is
+/// serialised (SQLite always; PostgreSQL after a race). `Late`: PostgreSQL reads and
+/// decides under row locks on the records it touches, and holds the seq lock only for
+/// the writes, so concurrent pushes of different records overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LockMode {
+    First,
+    Late,
+}
+
+pub enum PushError {
+    /// Another transaction created the same record or applied the same op meanwhile.
+    Race,
+    Other(ApiError),
+}
+
+impl From<sqlx::Error> for PushError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            // unique violation, serialization failure, deadlock
+            if matches!(db.code().as_deref(), Some("23505" | "40001" | "40P01"))
+                || db.is_unique_violation()
+            {
+                return PushError::Race;
+            }
+        }
+        PushError::Other(e.into())
+    }
+}
+
+impl From<ApiError> for PushError {
+    fn from(e: ApiError) -> Self {
+        PushError::Other(e)
+    }
+}
+
 /// Applies a batch in one transaction. Replaying it answers `duplicate` for every op
 /// applied before and changes nothing.
 pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<PushOutcome> {
-    let now = st.now();
-    let mut tx = st.db.writer.begin().await?;
-    let base_seq = lock_seq(&mut tx).await?;
+    let first_try = match st.db.backend {
+        Backend::Sqlite => LockMode::First,
+        Backend::Postgres => LockMode::Late,
+    };
+    let results = match push_tx(st, principal, ops, first_try).await {
+        Ok(r) => r,
+        Err(PushError::Race) if first_try == LockMode::Late => {
+            metrics::counter!("huiji_sync_push_retries_total").increment(1);
+            match push_tx(st, principal, ops, LockMode::First).await {
+                Ok(r) => r,
+                Err(PushError::Race) => {
+                    return Err(ApiError::client(
+                        axum::http::StatusCode::CONFLICT,
+                        "PushRace",
+                        "同一批数据正在提交中，请稍后重试",
+                    ))
+                }
+                Err(PushError::Other(e)) => return Err(e),
+            }
+        }
+        Err(PushError::Race) => {
+            return Err(ApiError::client(
+                axum::http::StatusCode::CONFLICT,
+                "PushRace",
+                "同一批数据正在提交中，请稍后重试",
+            ))
+        }
+        Err(PushError::Other(e)) => return Err(e),
+    };
+    for r in &results {
+        let status = match r.status {
+            OpStatus::Applied => "applied",
+            OpStatus::Duplicate => "duplicate",
+            OpStatus::Rejected => "rejected",
+            OpStatus::Conflict => "conflict",
+        };
+        metrics::counter!("huiji_sync_ops_total", "status" => status).increment(1);
+    }
+    Ok(PushOutcome { results })
+}
 
+async fn push_tx(
+    st: &AppState,
+    principal: &Principal,
+    ops: &[Op],
+    mode: LockMode,
+) -> std::result::Result<Vec<OpResult>, PushError> {
+    let now = st.now();
+    let backend = st.db.backend;
+    let mut tx = st.db.writer.begin().await?;
+    let base_seq = match mode {
+        LockMode::First => Some(lock_seq(&mut tx).await?),
+        LockMode::Late => None,
+    };
+
+    let rec_ids: Vec<String> = ops.iter().map(|o| o.record_id.to_string()).collect();
+    let lock_rows = if mode == LockMode::Late {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let mut current: HashMap<Uuid, StoredRecord> = HashMap::new();
+    for row in fetch_in(
+        &mut tx,
+        backend,
+        &format!("SELECT {RECORD_COLUMNS} FROM records WHERE id"),
+        lock_rows,
+        &rec_ids,
+    )
+    .await?
+    {
+        let r = row_to_record(&row)?;
+        current.insert(r.record.id, r);
+    }
+    // Applied ops are read after the records: an op that committed in between is then
+    // seen as applied (a duplicate), never as a create meeting its own row (a conflict).
     let op_ids: Vec<String> = ops.iter().map(|o| o.op_id.to_string()).collect();
     let mut applied_before: HashMap<Uuid, (i64, i64)> = HashMap::new();
     for row in fetch_in(
         &mut tx,
-        st.db.backend,
+        backend,
         "SELECT op_id, version, seq FROM applied_ops WHERE op_id",
+        "",
         &op_ids,
     )
     .await?
@@ -162,25 +321,14 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
             (row.try_get(1)?, row.try_get(2)?),
         );
     }
-    let rec_ids: Vec<String> = ops.iter().map(|o| o.record_id.to_string()).collect();
-    let mut current: HashMap<Uuid, StoredRecord> = HashMap::new();
-    for row in fetch_in(
-        &mut tx,
-        st.db.backend,
-        &format!("SELECT {RECORD_COLUMNS} FROM records WHERE id"),
-        &rec_ids,
-    )
-    .await?
-    {
-        let r = row_to_record(&row)?;
-        current.insert(r.record.id, r);
-    }
+    let existed: std::collections::HashSet<Uuid> = current.keys().copied().collect();
     let node_ids: Vec<String> = ops.iter().map(|o| o.node_id.to_string()).collect();
     let mut nodes: HashMap<Uuid, NodePath> = HashMap::new();
     for row in fetch_in(
         &mut tx,
-        st.db.backend,
+        backend,
         "SELECT id, node_path FROM records WHERE kind = 'org_node' AND deleted = 0 AND id",
+        "",
         &node_ids,
     )
     .await?
@@ -191,11 +339,12 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
         }
     }
 
-    let mut seq = base_seq;
+    // Decide every op; seqs are numbered 1.. here and shifted once the lock is held.
+    let mut applied = 0_i64;
     let mut results: Vec<OpResult> = Vec::with_capacity(ops.len());
     let mut changed: Vec<Uuid> = Vec::new();
     let mut changed_set: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
-    let mut applied_rows: Vec<(Uuid, Uuid, i64, i64)> = Vec::new();
+    let mut applied_rows: Vec<AppliedRow> = Vec::new();
     let mut seen_in_batch: HashMap<Uuid, usize> = HashMap::new();
     for op in ops {
         // The same op twice in one batch is answered like a replay.
@@ -233,7 +382,7 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
         };
         match decision {
             Decision::Apply { version } => {
-                seq += 1;
+                applied += 1;
                 let path = nodes
                     .get(&op.node_id)
                     .cloned()
@@ -249,7 +398,7 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
                         node_id: op.node_id,
                         owner_id: owner,
                         version,
-                        seq,
+                        seq: applied,
                         deleted: op.deleted,
                         body: if op.deleted {
                             serde_json::json!({})
@@ -266,9 +415,9 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
                 if changed_set.insert(op.record_id) {
                     changed.push(op.record_id);
                 }
-                applied_rows.push((op.op_id, op.record_id, version, seq));
+                applied_rows.push((op.op_id, op.record_id, version, applied));
                 res.version = Some(version);
-                res.seq = Some(seq);
+                res.seq = Some(applied);
             }
             Decision::Duplicate => {
                 if let Some((v, s)) = before {
@@ -289,41 +438,73 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
         results.push(res);
     }
 
-    if seq > base_seq {
-        let rows: Vec<StoredRecord> = changed
-            .iter()
-            .filter_map(|id| current.get(id).cloned())
-            .collect();
-        upsert_records(&mut tx, st.db.backend, &rows).await?;
-        for chunk in applied_rows.chunks(1000) {
-            let mut qb = Sql::new(
-                st.db.backend,
-                "INSERT INTO applied_ops (op_id, account_id, record_id, version, seq, applied_at)",
-            );
-            qb.values(chunk, |b, (op_id, rec, v, s)| {
-                b.bind(op_id.to_string())?
-                    .bind(principal.account_id.to_string())?
-                    .bind(rec.to_string())?
-                    .bind(*v)?
-                    .bind(*s)?
-                    .bind(now)?;
-                Ok(())
-            })?;
-            qb.execute(&mut *tx).await?;
+    if applied > 0 {
+        let base = match base_seq {
+            Some(b) => b,
+            None => reserve_seq(&mut tx, applied).await?,
+        };
+        for r in results.iter_mut().filter(|r| r.status == OpStatus::Applied) {
+            r.seq = r.seq.map(|s| s + base);
         }
-        set_seq(&mut tx, seq).await?;
+        // Duplicates within the batch copied an applied result before the shift.
+        for i in 0..results.len() {
+            if results[i].status == OpStatus::Duplicate
+                && !applied_before.contains_key(&results[i].op_id)
+            {
+                if let Some(&first) = seen_in_batch.get(&results[i].op_id) {
+                    results[i].seq = results[first].seq;
+                }
+            }
+        }
+        let mut creates = Vec::new();
+        let mut edits = Vec::new();
+        for id in &changed {
+            if let Some(r) = current.get(id) {
+                let mut r = r.clone();
+                r.record.seq += base;
+                if existed.contains(id) {
+                    edits.push(r);
+                } else {
+                    creates.push(r);
+                }
+            }
+        }
+        if backend == Backend::Postgres {
+            // One statement, one round trip while the seq lock is held: the records and
+            // the applied ops go in together through data-modifying CTEs (a push has at
+            // most 1,000 ops: 18,000 parameters, within PostgreSQL's 65,535).
+            let mut qb = Sql::new(backend, "WITH ");
+            let mut ctes = 0;
+            for (rows, upsert) in [(&creates, false), (&edits, true)] {
+                if rows.is_empty() {
+                    continue;
+                }
+                if ctes > 0 {
+                    qb.push(", ");
+                }
+                qb.push(&format!("w{ctes} AS ("));
+                push_records_insert(&mut qb, rows, upsert)?;
+                qb.push(" RETURNING 1)");
+                ctes += 1;
+            }
+            qb.push(" ");
+            push_applied_insert(&mut qb, &applied_rows, principal.account_id, base, now)?;
+            qb.execute(&mut *tx).await?;
+        } else {
+            write_records(&mut tx, backend, &creates, false).await?;
+            write_records(&mut tx, backend, &edits, true).await?;
+            for chunk in applied_rows.chunks(1000) {
+                let mut qb = Sql::new(backend, "");
+                push_applied_insert(&mut qb, chunk, principal.account_id, base, now)?;
+                qb.execute(&mut *tx).await?;
+            }
+        }
+        if base_seq.is_some() {
+            set_seq(&mut tx, base + applied).await?;
+        }
     }
     tx.commit().await?;
-    for r in &results {
-        let status = match r.status {
-            OpStatus::Applied => "applied",
-            OpStatus::Duplicate => "duplicate",
-            OpStatus::Rejected => "rejected",
-            OpStatus::Conflict => "conflict",
-        };
-        metrics::counter!("huiji_sync_ops_total", "status" => status).increment(1);
-    }
-    Ok(PushOutcome { results })
+    Ok(results)
 }
 
 /// One page of rows after `cursor` that `principal` may see.
@@ -365,7 +546,7 @@ pub async fn pull(
         qb.push(")");
     }
     qb.push(") ORDER BY seq LIMIT ").bind(i64::from(limit))?;
-    let rows = qb.fetch_all(&st.db.pool).await?;
+    let rows = qb.fetch_all(&st.db.pool).await.map_err(ApiError::from)?;
     let full = rows.len() as u32 == limit;
     let mut records = Vec::with_capacity(rows.len());
     let mut last = cursor;

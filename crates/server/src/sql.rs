@@ -73,7 +73,7 @@ impl Sql {
         Ok(self)
     }
 
-    pub async fn execute<'c, E>(self, executor: E) -> Result<u64>
+    pub async fn execute<'c, E>(self, executor: E) -> sqlx::Result<u64>
     where
         E: sqlx::Executor<'c, Database = Any>,
     {
@@ -83,13 +83,13 @@ impl Sql {
             .rows_affected())
     }
 
-    pub async fn fetch_all<'c, E>(self, executor: E) -> Result<Vec<sqlx::any::AnyRow>>
+    pub async fn fetch_all<'c, E>(self, executor: E) -> sqlx::Result<Vec<sqlx::any::AnyRow>>
     where
         E: sqlx::Executor<'c, Database = Any>,
     {
-        Ok(sqlx::query_with(&self.text, self.args)
+        sqlx::query_with(&self.text, self.args)
             .fetch_all(executor)
-            .await?)
+            .await
     }
 
     pub fn text(&self) -> &str {

@@ -26,6 +26,7 @@ on_both_backends!(
     pull_pages_cover_everything_visible_exactly_once,
     demo_data_loads_idempotently,
     no_client_input_gets_a_5xx,
+    concurrent_pushes_apply_each_op_once,
 );
 
 const NJMU: &str = "南京医科大学工会";
@@ -1002,4 +1003,92 @@ async fn http_sms_provider_posts_to_the_gateway() {
         .take_while(char::is_ascii_digit)
         .collect();
     assert_eq!(code.len(), 6, "{msg}");
+}
+
+/// The same batch sent eight times at once (a client retrying on a slow network), and
+/// eight devices editing one record on the same version at once: each op lands once,
+/// every other answer is a duplicate or a conflict, never an error.
+async fn concurrent_pushes_apply_each_op_once(t: &TestApp) {
+    let sec = t.login("13900000001").await;
+    let ops: Vec<Value> = (0..50)
+        .map(|i| json!({"op_id": Uuid::now_v7(), "record_id": Uuid::now_v7(), "kind": "member", "node_id": node(NJMU), "body": {"name": format!("并发{}", ["甲", "乙"][i % 2])}, "made_at": 0}))
+        .collect();
+    let batch = json!({"device_id": Uuid::now_v7(), "ops": ops});
+    let before = t.count("records").await;
+    let calls =
+        (0..8).map(|_| t.call("POST", "/api/v1/sync/push", Some(&sec), Some(batch.clone())));
+    let answers = futures_join_all(calls).await;
+    let mut applied = 0;
+    for (s, v) in &answers {
+        assert_eq!(*s, StatusCode::OK, "{v}");
+        for r in v["results"].as_array().unwrap() {
+            match r["status"].as_str().unwrap() {
+                "applied" => applied += 1,
+                "duplicate" => {}
+                other => panic!("unexpected {other}: {r}"),
+            }
+        }
+    }
+    assert_eq!(applied, 50);
+    assert_eq!(t.count("records").await, before + 50);
+
+    let rec = Uuid::now_v7();
+    let (_, v) = t.call("POST", "/api/v1/sync/push", Some(&sec), Some(json!({"device_id": Uuid::now_v7(), "ops": [{"op_id": Uuid::now_v7(), "record_id": rec, "kind": "member", "node_id": node(NJMU), "body": {"name": "张靖"}, "made_at": 0}]}))).await;
+    assert_eq!(v["results"][0]["status"], "applied");
+    let edits = (0..8).map(|i| {
+        let body = json!({"device_id": Uuid::now_v7(), "ops": [{"op_id": Uuid::now_v7(), "record_id": rec, "kind": "member", "node_id": node(NJMU), "base_version": 1, "body": {"name": format!("张靖{}", ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"][i])}, "made_at": 0}]});
+        t.call("POST", "/api/v1/sync/push", Some(&sec), Some(body))
+    });
+    let answers = futures_join_all(edits).await;
+    let statuses: Vec<String> = answers
+        .iter()
+        .map(|(s, v)| {
+            assert_eq!(*s, StatusCode::OK, "{v}");
+            v["results"][0]["status"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| *s == "applied").count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| *s == "conflict").count(),
+        7,
+        "{statuses:?}"
+    );
+}
+
+async fn futures_join_all<F: std::future::Future<Output = (StatusCode, Value)>>(
+    futs: impl Iterator<Item = F>,
+) -> Vec<(StatusCode, Value)> {
+    let mut set = Vec::new();
+    for f in futs {
+        set.push(f);
+    }
+    let mut out = Vec::new();
+    // Poll them together on this task.
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = set.into_iter().map(Box::pin).collect();
+    let mut done: Vec<Option<(StatusCode, Value)>> = vec![None; pinned.len()];
+    std::future::poll_fn(|cx| {
+        let mut all = true;
+        for (i, f) in pinned.iter_mut().enumerate() {
+            if done[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => done[i] = Some(v),
+                    std::task::Poll::Pending => all = false,
+                }
+            }
+        }
+        if all {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    for d in done {
+        out.push(d.unwrap());
+    }
+    out
 }
