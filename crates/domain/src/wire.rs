@@ -92,6 +92,7 @@ pub struct SetPasswordRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum AccountKind {
     Person,
     Organisation,
@@ -99,6 +100,7 @@ pub enum AccountKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GrantView {
     pub role: Role,
     pub node_id: Option<Uuid>,
@@ -110,6 +112,7 @@ pub struct GrantView {
 /// leave the server after they are entered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccountView {
     pub id: Uuid,
     pub kind: AccountKind,

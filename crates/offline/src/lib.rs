@@ -5,6 +5,7 @@
 //! the outbox and settles each op by the server's answer; a pull applies pages of server
 //! rows, each with its cursor in one transaction.
 
+pub mod app;
 pub mod clock;
 mod conflicts;
 pub mod error;

@@ -3,6 +3,7 @@
 //! an `.await` and the sync client does its HTTP with the store unlocked.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -21,6 +22,9 @@ use crate::migrations::migrate;
 pub struct Store {
     conn: Mutex<Connection>,
     clock: Arc<dyn Clock>,
+    /// Bumped by every committed write, so caches built from the store (the member
+    /// search index) know when to rebuild.
+    generation: AtomicU64,
 }
 
 /// A row as this device holds it: the server's version, or a local edit not yet pushed.
@@ -89,6 +93,7 @@ impl Store {
         let store = Store {
             conn: Mutex::new(conn),
             clock,
+            generation: AtomicU64::new(0),
         };
         store.write(|tx| {
             tx.execute(
@@ -120,7 +125,54 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
+        self.generation.fetch_add(1, Ordering::SeqCst);
         Ok(out)
+    }
+
+    /// Changes whenever a write commits.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Runs a read-only closure on the connection (for views built elsewhere in the
+    /// crate, such as the app's home screens and search).
+    pub fn with_conn<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.read(f)
+    }
+
+    /// An app setting or session value kept on the device.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.read(|c| {
+            Ok(c.prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+                .query_row([format!("app.{key}")], |r| r.get::<_, Option<String>>(0))
+                .optional()?
+                .flatten())
+        })
+    }
+
+    pub fn set_setting(&self, key: &str, value: Option<&str>) -> Result<()> {
+        let key = format!("app.{key}");
+        self.write(|tx| {
+            match value {
+                Some(v) => set_meta(tx, &key, v)?,
+                None => {
+                    tx.execute("DELETE FROM meta WHERE key = ?1", [&key])?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Forgets every synced row, pending change and sync position (on logout: the next
+    /// account on this device must not see the last one's data). Settings stay.
+    pub fn clear_data(&self) -> Result<()> {
+        self.write(|tx| {
+            tx.execute_batch(
+                "DELETE FROM records; DELETE FROM outbox; DELETE FROM conflicts; DELETE FROM held; \
+                 DELETE FROM meta WHERE key NOT LIKE 'app.%' AND key <> 'device_id';",
+            )?;
+            Ok(())
+        })
     }
 
     /// Made at first open; the server keys nothing on it but logs it with each push.

@@ -259,7 +259,7 @@ impl SyncClient {
 }
 
 /// The server's `{code, message}`, or a stand-in when a proxy answered instead.
-fn server_error(status: u16, bytes: &[u8]) -> Error {
+pub(crate) fn server_error(status: u16, bytes: &[u8]) -> Error {
     match serde_json::from_slice::<ErrorBody>(bytes) {
         Ok(b) => Error::Server {
             status,

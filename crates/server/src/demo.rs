@@ -290,7 +290,14 @@ async fn insert_all(st: &AppState) -> Result<()> {
             .bind(Uuid::now_v7().to_string()).bind(id.to_string()).bind(acc.role.as_str())
             .bind(acc.node.map(|n| demo_id(n).to_string())).bind(now)
             .execute(&mut *tx).await?;
-        if let (Role::Member, Some(node)) = (acc.role, acc.node) {
+        // Members have their roster entry; so does 张靖, the secretary of 南京医科大学工会
+        // and a member of her own union.
+        let roster_node = match (acc.role, acc.node) {
+            (Role::Member, Some(node)) => Some(node),
+            (Role::Secretary, Some(node @ "南京医科大学工会")) => Some(node),
+            _ => None,
+        };
+        if let Some(node) = roster_node {
             let body = MemberBody {
                 name: acc.name.to_owned(),
                 phone_masked: Some(mask_phone(acc.phone)),

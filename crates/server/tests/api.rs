@@ -675,7 +675,7 @@ async fn a_secretary_cannot_act_on_a_sibling_unit(t: &TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(v["total"], 61);
+    assert_eq!(v["total"], 62);
     assert!(v["items"]
         .as_array()
         .unwrap()

@@ -1,0 +1,12 @@
+//! The app's side of the device: session, settings, home screens, member search and
+//! sync orchestration, with no Tauri in sight. The Tauri commands are one-line calls
+//! into `AppCore`, so everything here is tested without a window.
+
+mod core;
+mod home;
+mod remote;
+pub mod search;
+pub mod views;
+
+pub use self::core::{app_error, check_server_url, AppCore, SyncEvent};
+pub use views::*;

@@ -1,0 +1,215 @@
+//! What the app's screens get. These shapes are the contract with the web UI: their
+//! TypeScript twins in `ui/src/lib/bindings.ts` are generated from here (ts-rs), and a
+//! test fails when the checked-in file is stale.
+
+use huiji_domain::wire::AccountView;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Which home a session opens on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum HomeKind {
+    Member,
+    Secretary,
+    Scanner,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SessionView {
+    pub account: AccountView,
+    pub home: HomeKind,
+    #[ts(type = "number")]
+    pub logged_in_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AppInfo {
+    pub version: String,
+    pub server_url: String,
+    pub default_server_url: String,
+    pub locale: String,
+    pub session: Option<SessionView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SmsSent {
+    pub retry_after_secs: u32,
+    pub dev_code: Option<String>,
+}
+
+/// One problem with one form field, in the words the user reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FieldIssue {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MembershipView {
+    pub id: String,
+    pub unit_name: String,
+    pub category: Option<String>,
+    pub level: Option<String>,
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NoticeView {
+    pub id: String,
+    pub title: String,
+    pub content: String,
+    pub node_name: String,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MemberHome {
+    pub memberships: Vec<MembershipView>,
+    pub notices: Vec<NoticeView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct UnitCount {
+    pub node_id: String,
+    pub name: String,
+    pub members: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SecretaryHome {
+    pub scope_name: String,
+    pub member_count: u32,
+    /// Requests waiting for this secretary's decision. Requests arrive with the
+    /// approval engine; until then there are none on any device.
+    pub pending_reviews: u32,
+    pub units: Vec<UnitCount>,
+    pub notices: Vec<NoticeView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ScannerHome {
+    pub site_name: String,
+    pub scans_today: u32,
+    pub turned_back_today: u32,
+    #[ts(type = "number | null")]
+    pub last_scan_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HomeSummary {
+    pub home: HomeKind,
+    pub member: Option<MemberHome>,
+    pub secretary: Option<SecretaryHome>,
+    pub scanner: Option<ScannerHome>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberSort {
+    Name,
+    Unit,
+    Recent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MemberQuery {
+    pub text: String,
+    pub sort: MemberSort,
+    pub desc: bool,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MemberRow {
+    pub id: String,
+    pub name: String,
+    pub phone_masked: Option<String>,
+    pub id_number_masked: Option<String>,
+    pub category: Option<String>,
+    pub level: Option<String>,
+    pub credit_code: Option<String>,
+    pub unit_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MemberPage {
+    pub items: Vec<MemberRow>,
+    pub total: u32,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncProgress {
+    pub rows: u32,
+    #[ts(type = "number")]
+    pub cursor: i64,
+    #[ts(type = "number")]
+    pub server_seq: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncStatusView {
+    pub online: bool,
+    pub syncing: bool,
+    #[ts(type = "number | null")]
+    pub last_success_ms: Option<i64>,
+    pub pending: u32,
+    pub rejected: u32,
+    pub conflicts: u32,
+    pub last_error: Option<String>,
+    pub progress: Option<SyncProgress>,
+}
+
+/// Every command's error: a stable code and a message for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AppError {
+    pub code: String,
+    pub message: String,
+}
+
+/// The TypeScript file the UI imports, generated from the types above.
+pub fn typescript_bindings() -> String {
+    use huiji_domain::org::Role;
+    use huiji_domain::wire::{AccountKind, GrantView};
+    let cfg = ts_rs::Config::default();
+    let decls = [
+        Role::decl(&cfg),
+        AccountKind::decl(&cfg),
+        GrantView::decl(&cfg),
+        AccountView::decl(&cfg),
+        HomeKind::decl(&cfg),
+        SessionView::decl(&cfg),
+        AppInfo::decl(&cfg),
+        SmsSent::decl(&cfg),
+        FieldIssue::decl(&cfg),
+        MembershipView::decl(&cfg),
+        NoticeView::decl(&cfg),
+        MemberHome::decl(&cfg),
+        UnitCount::decl(&cfg),
+        SecretaryHome::decl(&cfg),
+        ScannerHome::decl(&cfg),
+        HomeSummary::decl(&cfg),
+        MemberSort::decl(&cfg),
+        MemberQuery::decl(&cfg),
+        MemberRow::decl(&cfg),
+        MemberPage::decl(&cfg),
+        SyncProgress::decl(&cfg),
+        SyncStatusView::decl(&cfg),
+        AppError::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from Rust by ts-rs (crates/offline/src/app/views.rs). Do not edit:\n\
+         // run `UPDATE_BINDINGS=1 cargo test -p huiji-offline bindings` instead.\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(d.trim());
+        out.push('\n');
+    }
+    out
+}
