@@ -35,6 +35,9 @@ pub enum SyncEvent {
 struct SyncRuntime {
     syncing: bool,
     progress: Option<SyncProgress>,
+    /// The last attempt's failure in words for people (the store keeps the technical
+    /// text for logs).
+    last_error: Option<String>,
 }
 
 pub struct AppCore {
@@ -384,7 +387,11 @@ impl AppCore {
             pending: s.pending as u32,
             rejected: s.rejected as u32,
             conflicts: s.conflicts as u32,
-            last_error: s.last_error,
+            last_error: match (&rt.last_error, s.last_error) {
+                (Some(msg), Some(_)) => Some(msg.clone()),
+                (None, Some(_)) => Some("上次同步未完成".to_owned()),
+                (_, None) => None,
+            },
             progress: rt.progress,
         })
     }
@@ -415,6 +422,10 @@ impl AppCore {
             let mut rt = lock(&self.runtime);
             rt.syncing = false;
             rt.progress = None;
+            rt.last_error = result.as_ref().err().map(|e| match e {
+                Error::Network(_) => "无法连接服务器，正在使用本机数据".to_owned(),
+                other => app_error(other).message,
+            });
         }
         if let Err(e) = &result {
             tracing::info!(error = %e, "sync failed");

@@ -1,0 +1,6 @@
+//! Commands by area. Each is a thin call into `huiji_offline::app::AppCore`.
+
+pub mod app;
+pub mod auth;
+pub mod home;
+pub mod sync;

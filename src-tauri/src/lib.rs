@@ -1,0 +1,70 @@
+//! The Tauri 2 shell of Huiji: window, commands, background sync. The work itself is in
+//! `huiji_offline::app` (no Tauri), which the commands call.
+
+mod commands;
+pub mod error;
+mod state;
+mod sync_task;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use huiji_offline::app::AppCore;
+use tauri::Manager;
+use tokio::sync::Notify;
+
+use crate::state::AppState;
+
+/// The local demo server `make run` starts.
+pub const DEFAULT_SERVER_URL: &str = "http://127.0.0.1:8686";
+
+fn data_dir(app: &tauri::App) -> PathBuf {
+    // Tests and side-by-side runs point the app at their own folder.
+    if let Ok(dir) = std::env::var("HUIJI_APP_DATA") {
+        return PathBuf::from(dir);
+    }
+    app.path()
+        .app_data_dir()
+        .unwrap_or_else(|_| PathBuf::from("huiji-data"))
+}
+
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HUIJI_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .try_init();
+    let builder = tauri::Builder::default();
+    #[cfg(mobile)]
+    let builder = builder.plugin(tauri_plugin_barcode_scanner::init());
+    builder
+        .setup(|app| {
+            let default_server =
+                std::env::var("HUIJI_SERVER_URL").unwrap_or_else(|_| DEFAULT_SERVER_URL.to_owned());
+            let core = Arc::new(AppCore::open(&data_dir(app), &default_server)?);
+            let kick = Arc::new(Notify::new());
+            sync_task::spawn(app.handle().clone(), core.clone(), kick.clone());
+            app.manage(AppState { core, kick });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::app::set_server_url,
+            commands::app::set_locale,
+            commands::auth::send_sms_code,
+            commands::auth::login_sms,
+            commands::auth::login_password,
+            commands::auth::login_org,
+            commands::auth::check_registration,
+            commands::auth::complete_profile,
+            commands::auth::logout,
+            commands::home::home_summary,
+            commands::home::search_members,
+            commands::sync::sync_now,
+            commands::sync::sync_status,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running the Huiji app");
+}

@@ -1,0 +1,314 @@
+//! Just enough of the W3C WebDriver protocol to drive the real app through
+//! tauri-driver (which forwards to WebKitWebDriver), over a virtual X display.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// Why the end-to-end tests cannot run here, if they cannot. Under CI they must.
+pub fn missing_tools() -> Option<String> {
+    let driver = tauri_driver_path();
+    if !driver.exists() {
+        return Some(format!("tauri-driver not found at {}", driver.display()));
+    }
+    for tool in ["WebKitWebDriver", "Xvfb", "import"] {
+        if which(tool).is_none() {
+            return Some(format!("{tool} not installed"));
+        }
+    }
+    None
+}
+
+fn which(tool: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| Path::new(d).join(tool))
+        .find(|p| p.exists())
+}
+
+fn tauri_driver_path() -> PathBuf {
+    if let Some(p) = which("tauri-driver") {
+        return p;
+    }
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
+    Path::new(&home).join(".cargo/bin/tauri-driver")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(4444)
+}
+
+/// A virtual display for the app's window.
+pub struct Xvfb {
+    child: Child,
+    pub display: String,
+}
+
+impl Xvfb {
+    pub fn start() -> Xvfb {
+        let n = 90 + (std::process::id() % 400);
+        let display = format!(":{n}");
+        let child = Command::new("Xvfb")
+            .args([
+                display.as_str(),
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb");
+        std::thread::sleep(Duration::from_millis(500));
+        Xvfb { child, display }
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// tauri-driver with the environment the app under test inherits.
+pub struct TauriDriver {
+    child: Child,
+    pub url: String,
+}
+
+impl TauriDriver {
+    pub fn start(display: &str, env: &[(&str, &str)]) -> TauriDriver {
+        let port = free_port();
+        let native = free_port();
+        let mut cmd = Command::new(tauri_driver_path());
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .env("DISPLAY", display)
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("start tauri-driver");
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        TauriDriver { child, url }
+    }
+}
+
+impl Drop for TauriDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Session {
+    http: reqwest::Client,
+    base: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Element(String);
+
+impl Session {
+    pub async fn new(driver: &TauriDriver, application: &Path) -> Session {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .unwrap();
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": application}}}});
+        let v: Value = http
+            .post(format!("{}/session", driver.url))
+            .json(&caps)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = v["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {v}"))
+            .to_owned();
+        Session {
+            http,
+            base: format!("{}/session/{id}", driver.url),
+        }
+    }
+
+    async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let v: Value = req.send().await.unwrap().json().await.unwrap();
+        v["value"].clone()
+    }
+
+    pub async fn find(&self, css: &str) -> Option<Element> {
+        let v = self
+            .cmd(
+                reqwest::Method::POST,
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        v.get(ELEMENT_KEY)
+            .and_then(|e| e.as_str())
+            .map(|s| Element(s.to_owned()))
+    }
+
+    pub async fn find_all(&self, css: &str) -> Vec<Element> {
+        let v = self
+            .cmd(
+                reqwest::Method::POST,
+                "/elements",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| {
+                        e.get(ELEMENT_KEY)
+                            .and_then(|x| x.as_str())
+                            .map(|s| Element(s.to_owned()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Waits up to `secs` for an element to appear.
+    pub async fn wait(&self, css: &str, secs: u64) -> Element {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if let Some(e) = self.find(css).await {
+                return e;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {css}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Waits until the JavaScript expression is truthy.
+    pub async fn wait_js(&self, script: &str, secs: u64) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if self.exec(script).await.as_bool() == Some(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {script}");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    pub async fn exec(&self, script: &str) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": format!("return ({script});"), "args": []})),
+        )
+        .await
+    }
+
+    pub async fn click(&self, e: &Element) {
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{}/click", e.0),
+            Some(json!({})),
+        )
+        .await;
+    }
+
+    pub async fn type_text(&self, e: &Element, text: &str) {
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{}/value", e.0),
+            Some(json!({"text": text})),
+        )
+        .await;
+    }
+
+    pub async fn text(&self, e: &Element) -> String {
+        self.cmd(
+            reqwest::Method::GET,
+            &format!("/element/{}/text", e.0),
+            None,
+        )
+        .await
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
+    }
+
+    pub async fn attr(&self, e: &Element, name: &str) -> Option<String> {
+        self.cmd(
+            reqwest::Method::GET,
+            &format!("/element/{}/attribute/{name}", e.0),
+            None,
+        )
+        .await
+        .as_str()
+        .map(str::to_owned)
+    }
+
+    /// A picture of the virtual display, window and all. (WebKitWebDriver's own
+    /// screenshot command hangs on a display without compositing.)
+    pub async fn screenshot(&self, display: &str, path: &Path) {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let status = Command::new("import")
+            .args(["-display", display, "-window", "root"])
+            .arg(path)
+            .status();
+        assert!(
+            status.is_ok_and(|s| s.success()),
+            "screenshot with ImageMagick import failed"
+        );
+    }
+
+    pub async fn quit(self) {
+        let _ = self.http.delete(&self.base).send().await;
+    }
+}
+
+/// The debug app binary next to this test binary, built on demand.
+pub fn app_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let mut dir = exe.parent().unwrap().to_path_buf();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let bin = dir.join("huiji-app");
+    if !bin.exists() {
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["build", "-p", "huiji-app"])
+            .status()
+            .expect("cargo build -p huiji-app");
+        assert!(status.success());
+    }
+    bin
+}

@@ -1,0 +1,70 @@
+import { fireEvent, screen, waitFor } from "@testing-library/svelte";
+import { describe, expect, it } from "vitest";
+import { byTestId, startApp } from "../test/util";
+
+describe("profile (个人中心)", () => {
+  it("shows the person's masked identity and roles", async () => {
+    await startApp({ scenario: "secretary" });
+    await fireEvent.click(byTestId("nav-profile"));
+    await screen.findByTestId("profile");
+    expect(byTestId("profile-name").textContent).toBe("周文斌");
+    expect(byTestId("profile-phone").textContent).toBe("139****0007");
+    expect(byTestId("profile-id").textContent).toMatch(/^3201\*{10}\d{3}[\dX]$/);
+    const grants = screen.getAllByTestId("grant").map((g) => g.textContent);
+    expect(grants).toEqual([expect.stringContaining("秘书"), expect.stringContaining("审核员")]);
+    expect(grants[0]).toContain("江苏省互联网协会");
+    expect(screen.queryByTestId("profile-credit-code")).toBeNull();
+  });
+
+  it("shows the organisation name and credit code for an organisation", async () => {
+    await startApp({ scenario: "organisation" });
+    await fireEvent.click(byTestId("nav-profile"));
+    expect((await screen.findByTestId("profile-org")).textContent).toBe("江苏测试网络科技有限公司");
+    expect(byTestId("profile-credit-code").textContent).toBe("91320100MA1000000E");
+    expect(screen.queryByTestId("profile-id")).toBeNull();
+  });
+
+  it("logs out back to the login screen", async () => {
+    const { fake } = await startApp({ scenario: "member" });
+    await fireEvent.click(byTestId("nav-profile"));
+    await fireEvent.click(await screen.findByTestId("logout"));
+    await screen.findByTestId("login-screen");
+    expect(fake.callsOf("logout")).toHaveLength(1);
+    expect(screen.queryByTestId("sync-indicator")).toBeNull();
+  });
+});
+
+describe("language switch", () => {
+  it("on the login screen changes the texts and persists through set_locale", async () => {
+    const { fake } = await startApp({ scenario: "login" });
+    expect(byTestId("tab-sms").textContent).toBe("手机验证码登录");
+    await fireEvent.click(byTestId("lang-en"));
+    await waitFor(() => expect(byTestId("tab-sms").textContent).toBe("SMS code"));
+    expect(byTestId("login-submit").textContent!.trim()).toBe("Log in");
+    expect(byTestId("lang-en").getAttribute("aria-pressed")).toBe("true");
+    expect(fake.callsOf("set_locale")).toEqual([["en"]]);
+    await fireEvent.click(byTestId("lang-zh"));
+    await waitFor(() => expect(byTestId("tab-sms").textContent).toBe("手机验证码登录"));
+    expect(fake.callsOf("set_locale")).toEqual([["en"], ["zh-CN"]]);
+  });
+
+  it("in the profile changes every screen, the sync bar included", async () => {
+    const { fake } = await startApp({ scenario: "member", pending: 1 });
+    await fireEvent.click(byTestId("nav-profile"));
+    await screen.findByTestId("profile");
+    await waitFor(() => expect(byTestId("sync-pending").textContent).toBe("待上传 1"));
+    await fireEvent.click(byTestId("lang-en"));
+    await waitFor(() => expect(byTestId("sync-pending").textContent).toBe("1 to upload"));
+    expect(byTestId("logout").textContent).toContain("Log out");
+    expect(byTestId("nav-home").textContent).toContain("Home");
+    expect(fake.callsOf("set_locale")).toEqual([["en"]]);
+    await fireEvent.click(byTestId("nav-home"));
+    expect(await screen.findByText("My memberships")).toBeTruthy();
+  });
+
+  it("clicking the current language does nothing", async () => {
+    const { fake } = await startApp({ scenario: "login" });
+    await fireEvent.click(byTestId("lang-zh"));
+    expect(fake.callsOf("set_locale")).toEqual([]);
+  });
+});

@@ -1,0 +1,26 @@
+// Browser mock mode for previews and screenshots, outside Tauri only:
+//   ?mock=login|member|secretary|scanner|organisation  which screen to open on
+//   &offline=1        start offline          &pending=N   outbox size
+//   &lang=en          English                &never=1     never synced
+import { FakeBackend, type Scenario } from "./fake";
+
+const SCENARIOS: readonly Scenario[] = ["login", "member", "secretary", "scanner", "organisation"];
+
+export function mockScenario(search: string): Scenario | null {
+  const v = new URLSearchParams(search).get("mock");
+  if (v === null) return null;
+  return (SCENARIOS as readonly string[]).includes(v) ? (v as Scenario) : "login";
+}
+
+export function mockBackend(search: string): FakeBackend {
+  const q = new URLSearchParams(search);
+  return new FakeBackend({
+    scenario: mockScenario(search) ?? "login",
+    online: q.get("offline") !== "1",
+    pending: Number(q.get("pending") ?? (q.get("offline") === "1" ? 3 : 0)) || 0,
+    locale: q.get("lang") === "en" ? "en" : "zh-CN",
+    lastSuccessMs: q.get("never") === "1" ? null : undefined,
+    latencyMs: 120,
+    animateSync: true,
+  });
+}
