@@ -287,6 +287,105 @@ fn search_bench(dir: &std::path::Path) {
     }
 }
 
+
+fn descendants_rss_kib(root: u32) -> (u64, usize) {
+    let mut parent: Vec<(u32, u32)> = Vec::new();
+    if let Ok(dir) = std::fs::read_dir("/proc") {
+        for e in dir.flatten() {
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+            // The command name may hold spaces; the fields after its closing paren don't.
+            let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else { continue };
+            let ppid = rest.split_whitespace().nth(1).and_then(|x| x.parse().ok()).unwrap_or(0);
+            parent.push((pid, ppid));
+        }
+    }
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let p = tree[i];
+        tree.extend(parent.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    let mut total = 0;
+    for pid in &tree {
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+            if let Some(line) = status.lines().find(|l| l.starts_with("VmRSS:")) {
+                total += line.split_whitespace().nth(1).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
+            }
+        }
+    }
+    (total, tree.len())
+}
+
+/// The desktop app: release binary size, launch → first screen under Xvfb, and resident
+/// memory of the app and its webview processes, idle after login.
+async fn app_bench() {
+    use huiji_tests::webdriver::Xvfb;
+    use std::io::BufRead;
+    let exe = std::env::current_exe().unwrap();
+    let app = exe.with_file_name("huiji-app");
+    if !app.exists() {
+        println!("[app] skipped: {} not built (cargo build --release -p huiji-app)", app.display());
+        return;
+    }
+    let size = std::fs::metadata(&app).map(|m| m.len()).unwrap_or(0);
+    println!("[app] release binary size:                  {:>9.1} MB (target ≤ 15 MB)", size as f64 / 1_048_576.0);
+    let dir = tempfile::tempdir().unwrap();
+    let xvfb = Xvfb::start();
+    let server = ServerProcess::start(&dir.path().join("server"), None);
+    let launch = |data: &std::path::Path| {
+        std::process::Command::new(&app)
+            .env("DISPLAY", &xvfb.display)
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env("HUIJI_STARTUP_PROBE", "1")
+            .env("HUIJI_LOG", "warn")
+            .env("HUIJI_APP_DATA", data)
+            .env("HUIJI_SERVER_URL", &server.base_url)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let now_ms = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+    let mut starts = Vec::new();
+    for i in 0..5 {
+        let t0 = now_ms();
+        let mut child = launch(&dir.path().join(format!("cold-{i}")));
+        let out = child.stdout.take().unwrap();
+        let mut at = None;
+        for line in std::io::BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            if let Some(ms) = line.strip_prefix("huiji-app first screen at ") {
+                at = ms.trim().parse::<u64>().ok();
+                break;
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        if let Some(at) = at {
+            starts.push((at - t0) as f64);
+        }
+    }
+    starts.sort_by(|a, b| a.total_cmp(b));
+    println!("[app] launch → first screen (5 launches):    median {:.0} ms, max {:.0} ms (target ≤ 1 s)", pct(&starts, 0.5), starts.last().copied().unwrap_or(0.0));
+
+    // Logged in as a secretary with the unit's data synced, then left alone.
+    let data = dir.path().join("secretary");
+    {
+        let core = huiji_offline::app::AppCore::open(&data, &server.base_url).unwrap();
+        core.login_password("13900000001", huiji_tests::DEMO_PASSWORD).await.unwrap();
+        core.sync_now(&|_| {}).await.unwrap();
+    }
+    let mut child = launch(&data);
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let (kib, procs) = descendants_rss_kib(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    println!("[app] resident memory, idle after login:     {:>9.1} MB over {procs} processes (app + webview; target ≤ 150 MB)", kib as f64 / 1024.0);
+    drop(server);
+}
+
 #[tokio::main]
 async fn main() {
     println!(
@@ -296,22 +395,25 @@ async fn main() {
             .unwrap_or(1)
     );
     let started = Instant::now();
-    // `huiji-bench search` runs only the member search.
+    // `huiji-bench [search|app|sync]` runs one section; no argument runs all three.
     let only = std::env::args().nth(1).unwrap_or_default();
-    {
+    let run = |section: &str| only.is_empty() || only == section;
+    if run("search") {
         let dir = tempfile::tempdir().unwrap();
         search_bench(dir.path());
     }
-    if only == "search" {
-        return;
+    if run("app") {
+        app_bench().await;
     }
-    run_backend("sqlite", None).await;
-    match fresh_pg_database().await {
-        Some(url) => {
-            run_backend("postgres", Some(&url)).await;
-            drop_pg_database(&url).await;
+    if run("sync") {
+        run_backend("sqlite", None).await;
+        match fresh_pg_database().await {
+            Some(url) => {
+                run_backend("postgres", Some(&url)).await;
+                drop_pg_database(&url).await;
+            }
+            None => println!("[postgres] skipped: PostgreSQL not reachable"),
         }
-        None => println!("[postgres] skipped: PostgreSQL not reachable"),
     }
     println!(
         "huiji-bench done in {:.0?}",
