@@ -42,7 +42,8 @@ test: ui
 	$(CARGO) test --workspace --no-fail-fast
 
 bench: ui
-	$(CARGO) build --release -p huiji-server -p huiji-tests -p huiji-app
+	$(CARGO) build --release -p huiji-server -p huiji-tests
+	$(CARGO) build --profile app -p huiji-app
 	./target/release/huiji-bench
 
 fmt:

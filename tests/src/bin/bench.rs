@@ -287,16 +287,25 @@ fn search_bench(dir: &std::path::Path) {
     }
 }
 
-
 fn descendants_rss_kib(root: u32) -> (u64, usize) {
     let mut parent: Vec<(u32, u32)> = Vec::new();
     if let Ok(dir) = std::fs::read_dir("/proc") {
         for e in dir.flatten() {
-            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                continue;
+            };
             // The command name may hold spaces; the fields after its closing paren don't.
-            let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else { continue };
-            let ppid = rest.split_whitespace().nth(1).and_then(|x| x.parse().ok()).unwrap_or(0);
+            let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+                continue;
+            };
+            let ppid = rest
+                .split_whitespace()
+                .nth(1)
+                .and_then(|x| x.parse().ok())
+                .unwrap_or(0);
             parent.push((pid, ppid));
         }
     }
@@ -311,7 +320,11 @@ fn descendants_rss_kib(root: u32) -> (u64, usize) {
     for pid in &tree {
         if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
             if let Some(line) = status.lines().find(|l| l.starts_with("VmRSS:")) {
-                total += line.split_whitespace().nth(1).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
+                total += line
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|x| x.parse::<u64>().ok())
+                    .unwrap_or(0);
             }
         }
     }
@@ -323,14 +336,25 @@ fn descendants_rss_kib(root: u32) -> (u64, usize) {
 async fn app_bench() {
     use huiji_tests::webdriver::Xvfb;
     use std::io::BufRead;
+    // The shipping build: `cargo build --profile app -p huiji-app` (target/app/).
     let exe = std::env::current_exe().unwrap();
-    let app = exe.with_file_name("huiji-app");
+    let app = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .map(|t| t.join("app/huiji-app"))
+        .unwrap_or_default();
     if !app.exists() {
-        println!("[app] skipped: {} not built (cargo build --release -p huiji-app)", app.display());
+        println!(
+            "[app] skipped: {} not built (cargo build --profile app -p huiji-app)",
+            app.display()
+        );
         return;
     }
     let size = std::fs::metadata(&app).map(|m| m.len()).unwrap_or(0);
-    println!("[app] release binary size:                  {:>9.1} MB (target ≤ 15 MB)", size as f64 / 1_048_576.0);
+    println!(
+        "[app] release binary size:                  {:>9.1} MB (target ≤ 15 MB)",
+        size as f64 / 1_048_576.0
+    );
     let dir = tempfile::tempdir().unwrap();
     let xvfb = Xvfb::start();
     let server = ServerProcess::start(&dir.path().join("server"), None);
@@ -347,7 +371,12 @@ async fn app_bench() {
             .spawn()
             .unwrap()
     };
-    let now_ms = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+    let now_ms = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64
+    };
     let mut starts = Vec::new();
     for i in 0..5 {
         let t0 = now_ms();
@@ -368,13 +397,19 @@ async fn app_bench() {
         }
     }
     starts.sort_by(|a, b| a.total_cmp(b));
-    println!("[app] launch → first screen (5 launches):    median {:.0} ms, max {:.0} ms (target ≤ 1 s)", pct(&starts, 0.5), starts.last().copied().unwrap_or(0.0));
+    println!(
+        "[app] launch → first screen (5 launches):    median {:.0} ms, max {:.0} ms (target ≤ 1 s)",
+        pct(&starts, 0.5),
+        starts.last().copied().unwrap_or(0.0)
+    );
 
     // Logged in as a secretary with the unit's data synced, then left alone.
     let data = dir.path().join("secretary");
     {
         let core = huiji_offline::app::AppCore::open(&data, &server.base_url).unwrap();
-        core.login_password("13900000001", huiji_tests::DEMO_PASSWORD).await.unwrap();
+        core.login_password("13900000001", huiji_tests::DEMO_PASSWORD)
+            .await
+            .unwrap();
         core.sync_now(&|_| {}).await.unwrap();
     }
     let mut child = launch(&data);
