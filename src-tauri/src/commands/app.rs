@@ -12,8 +12,12 @@ static FIRST_CALL: AtomicBool = AtomicBool::new(true);
 /// it came, so the start-up benchmark can time launch → first screen from outside.
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
-    if FIRST_CALL.swap(false, Ordering::SeqCst) && std::env::var_os("HUIJI_STARTUP_PROBE").is_some() {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    if FIRST_CALL.swap(false, Ordering::SeqCst) && std::env::var_os("HUIJI_STARTUP_PROBE").is_some()
+    {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
         println!("huiji-app first screen at {now}");
     }
     Ok(state.core.app_info()?)
