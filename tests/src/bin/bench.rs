@@ -318,19 +318,25 @@ fn descendants_rss_kib(root: u32) -> (u64, u64, usize) {
         tree.extend(parent.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
         i += 1;
     }
-    let mut total = 0;
-    for pid in &tree {
-        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-            if let Some(line) = status.lines().find(|l| l.starts_with("VmRSS:")) {
-                total += line
-                    .split_whitespace()
-                    .nth(1)
-                    .and_then(|x| x.parse::<u64>().ok())
-                    .unwrap_or(0);
-            }
-        }
-    }
-    (total, tree.len())
+    let field = |path: String, key: &str| -> u64 {
+        std::fs::read_to_string(path)
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .find(|l| l.starts_with(key))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            })
+            .unwrap_or(0)
+    };
+    let rss = tree
+        .iter()
+        .map(|pid| field(format!("/proc/{pid}/status"), "VmRSS:"))
+        .sum();
+    let pss = tree
+        .iter()
+        .map(|pid| field(format!("/proc/{pid}/smaps_rollup"), "Pss:"))
+        .sum();
+    (rss, pss, tree.len())
 }
 
 /// The desktop app: release binary size, launch → first screen under Xvfb, and resident
