@@ -5,6 +5,7 @@ pub mod error;
 pub mod mask;
 pub mod org;
 pub mod sync;
+pub mod time;
 pub mod validate;
 pub mod wire;
 

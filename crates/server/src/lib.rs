@@ -16,7 +16,6 @@ pub mod routes;
 pub mod sms;
 pub mod sql;
 pub mod state;
-pub mod time;
 
 use tokio::net::TcpListener;
 

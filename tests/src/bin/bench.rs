@@ -290,34 +290,8 @@ fn search_bench(dir: &std::path::Path) {
 /// Resident (RSS) and proportional (PSS: shared pages split between their users) memory
 /// of a process and its descendants, in KiB, and how many processes that is.
 fn descendants_rss_kib(root: u32) -> (u64, u64, usize) {
-    let mut parent: Vec<(u32, u32)> = Vec::new();
-    if let Ok(dir) = std::fs::read_dir("/proc") {
-        for e in dir.flatten() {
-            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
-                continue;
-            };
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-                continue;
-            };
-            // The command name may hold spaces; the fields after its closing paren don't.
-            let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
-                continue;
-            };
-            let ppid = rest
-                .split_whitespace()
-                .nth(1)
-                .and_then(|x| x.parse().ok())
-                .unwrap_or(0);
-            parent.push((pid, ppid));
-        }
-    }
-    let mut tree = vec![root];
-    let mut i = 0;
-    while i < tree.len() {
-        let p = tree[i];
-        tree.extend(parent.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
-        i += 1;
-    }
+    let mut tree = huiji_tests::webdriver::descendants(root);
+    tree.push(root);
     let field = |path: String, key: &str| -> u64 {
         std::fs::read_to_string(path)
             .ok()

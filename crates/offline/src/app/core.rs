@@ -4,7 +4,8 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use huiji_domain::validate::{validate_id_number, validate_name, validate_phone, SimpleDate};
+use huiji_domain::time::today_cst;
+use huiji_domain::validate::{validate_id_number, validate_name, validate_phone};
 use huiji_domain::wire::{
     AccountView, LoginResponse, OrgLoginRequest, PasswordLoginRequest, ProfileRequest,
     SmsLoginRequest, SmsPurpose, SmsSendRequest, SmsSendResponse,
@@ -77,24 +78,6 @@ fn not_logged_in() -> Error {
         status: 401,
         code: "NotLoggedIn".into(),
         message: "请先登录".into(),
-    }
-}
-
-fn today_cst(now_ms: i64) -> SimpleDate {
-    let days = (now_ms + 8 * 3_600_000).div_euclid(86_400_000);
-    // Days-to-civil (Howard Hinnant).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    SimpleDate {
-        year: (yoe + era * 400 + i64::from(month <= 2)) as i32,
-        month,
-        day,
     }
 }
 

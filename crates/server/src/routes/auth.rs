@@ -22,7 +22,7 @@ use crate::auth::{hash_password, new_token, verify_password, AuthUser};
 use crate::error::{ApiError, Result};
 use crate::extract::ApiJson;
 use crate::state::AppState;
-use crate::time::today;
+use huiji_domain::time::today_cst as today;
 
 pub const SMS_TTL_MS: i64 = 5 * 60 * 1000;
 pub const SMS_MAX_TRIES: i64 = 5;

@@ -1,7 +1,10 @@
-use huiji_domain::validate::SimpleDate;
+//! Calendar dates from instants, for the rules that need "today" (an ID number's birth
+//! date cannot be in the future). Pure: the caller passes the time.
+
+use crate::validate::SimpleDate;
 
 /// The civil date (UTC+8, China Standard Time) of a unix-ms instant.
-pub fn today(now_ms: i64) -> SimpleDate {
+pub fn today_cst(now_ms: i64) -> SimpleDate {
     let days = (now_ms + 8 * 3600 * 1000).div_euclid(86_400_000);
     // Howard Hinnant's days-to-civil algorithm.
     let z = days + 719_468;
@@ -29,7 +32,7 @@ mod tests {
             (1_795_392_000_000 - 8 * 3_600_000 - 1, (2026, 11, 22)),
         ];
         for (ms, (y, m, d)) in cases {
-            let t = today(ms);
+            let t = today_cst(ms);
             assert_eq!((t.year, t.month, t.day), (y, m, d), "{ms}");
         }
     }
