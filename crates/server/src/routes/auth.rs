@@ -90,8 +90,9 @@ pub async fn sms_send(
         ));
     }
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
+    let code_id = Uuid::now_v7().to_string();
     sqlx::query("INSERT INTO sms_codes (id, phone, purpose, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(Uuid::now_v7().to_string())
+        .bind(&code_id)
         .bind(phone)
         .bind(purpose_str(req.purpose))
         .bind(code_hash(phone, &code))
@@ -99,12 +100,26 @@ pub async fn sms_send(
         .bind(now + SMS_TTL_MS)
         .execute(&st.db.writer)
         .await?;
-    st.sms
+    let sent = st
+        .sms
         .send(
             phone,
             &format!("【会籍】您的验证码是{code}，5分钟内有效。如非本人操作，请忽略。"),
         )
-        .await?;
+        .await;
+    if let Err(e) = sent {
+        // A code that never left does not count against the phone's limits.
+        sqlx::query("DELETE FROM sms_codes WHERE id = $1")
+            .bind(&code_id)
+            .execute(&st.db.writer)
+            .await?;
+        tracing::error!(error = %e, "SMS provider failed");
+        return Err(ApiError::client(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SmsUnavailable",
+            "短信发送失败，请稍后再试",
+        ));
+    }
     Ok(Json(SmsSendResponse {
         sent: true,
         retry_after_secs: (SMS_MIN_INTERVAL_MS / 1000) as u32,
