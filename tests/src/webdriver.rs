@@ -53,24 +53,36 @@ pub struct Xvfb {
 }
 
 impl Xvfb {
+    /// Starts Xvfb on a display it picks itself (`-displayfd`), so stale lock files or a
+    /// display already in use never collide, and returns once it is ready.
     pub fn start() -> Xvfb {
-        let n = 90 + (std::process::id() % 400);
-        let display = format!(":{n}");
-        let child = Command::new("Xvfb")
+        use std::io::BufRead;
+        let mut child = Command::new("Xvfb")
             .args([
-                display.as_str(),
+                "-displayfd",
+                "1",
                 "-screen",
                 "0",
                 "1280x800x24",
                 "-nolisten",
                 "tcp",
             ])
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("start Xvfb");
-        std::thread::sleep(Duration::from_millis(500));
-        Xvfb { child, display }
+        let mut line = String::new();
+        if let Some(out) = child.stdout.take() {
+            let _ = std::io::BufReader::new(out).read_line(&mut line);
+        }
+        let n: u32 = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("Xvfb did not report a display: {line:?}"));
+        Xvfb {
+            child,
+            display: format!(":{n}"),
+        }
     }
 }
 
@@ -177,15 +189,27 @@ impl Session {
             .build()
             .unwrap();
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": application}}}});
-        let v: Value = http
-            .post(format!("{}/session", driver.url))
-            .json(&caps)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        // WebKitWebDriver now and then drops the very first connection while it starts.
+        let mut tries = 0;
+        let v: Value = loop {
+            tries += 1;
+            let answer = match http
+                .post(format!("{}/session", driver.url))
+                .json(&caps)
+                .send()
+                .await
+            {
+                Ok(resp) => resp.json::<Value>().await.ok(),
+                Err(_) => None,
+            };
+            match answer {
+                Some(v) if v["value"]["sessionId"].is_string() => break v,
+                other if tries >= 3 => {
+                    panic!("no WebDriver session after {tries} tries: {other:?}")
+                }
+                _ => tokio::time::sleep(Duration::from_secs(2)).await,
+            }
+        };
         let id = v["value"]["sessionId"]
             .as_str()
             .unwrap_or_else(|| panic!("no session: {v}"))
