@@ -31,7 +31,10 @@ pub fn home_for(account: &AccountView) -> HomeKind {
     }
 }
 
-fn node_names(c: &Connection) -> Result<HashMap<String, String>> {
+/// Node id → node name.
+type NodeNames = HashMap<String, String>;
+
+fn node_names(c: &Connection) -> Result<NodeNames> {
     let mut stmt =
         c.prepare_cached("SELECT id, body FROM records WHERE kind = 'org_node' AND deleted = 0")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
@@ -45,7 +48,7 @@ fn node_names(c: &Connection) -> Result<HashMap<String, String>> {
     Ok(out)
 }
 
-fn notices(c: &Connection, names: &HashMap<String, String>) -> Result<Vec<NoticeView>> {
+fn notices(c: &Connection, names: &NodeNames) -> Result<Vec<NoticeView>> {
     let mut stmt = c.prepare_cached(
         "SELECT id, node_id, body, updated_at FROM records WHERE kind = 'notice' AND deleted = 0 \
          ORDER BY updated_at DESC, seq DESC LIMIT 50",
