@@ -233,30 +233,24 @@ pub async fn push(st: &AppState, principal: &Principal, ops: &[Op]) -> Result<Pu
         Backend::Sqlite => LockMode::First,
         Backend::Postgres => LockMode::Late,
     };
-    let results = match push_tx(st, principal, ops, first_try).await {
-        Ok(r) => r,
-        Err(PushError::Race) if first_try == LockMode::Late => {
-            metrics::counter!("huiji_sync_push_retries_total").increment(1);
-            match push_tx(st, principal, ops, LockMode::First).await {
-                Ok(r) => r,
-                Err(PushError::Race) => {
-                    return Err(ApiError::client(
-                        axum::http::StatusCode::CONFLICT,
-                        "PushRace",
-                        "同一批数据正在提交中，请稍后重试",
-                    ))
-                }
-                Err(PushError::Other(e)) => return Err(e),
+    let mut mode = first_try;
+    let results = loop {
+        match push_tx(st, principal, ops, mode).await {
+            Ok(r) => break r,
+            // Lost a race on the optimistic path: once more, fully serialised.
+            Err(PushError::Race) if mode == LockMode::Late => {
+                metrics::counter!("huiji_sync_push_retries_total").increment(1);
+                mode = LockMode::First;
             }
+            Err(PushError::Race) => {
+                return Err(ApiError::client(
+                    axum::http::StatusCode::CONFLICT,
+                    "PushRace",
+                    "同一批数据正在提交中，请稍后重试",
+                ))
+            }
+            Err(PushError::Other(e)) => return Err(e),
         }
-        Err(PushError::Race) => {
-            return Err(ApiError::client(
-                axum::http::StatusCode::CONFLICT,
-                "PushRace",
-                "同一批数据正在提交中，请稍后重试",
-            ))
-        }
-        Err(PushError::Other(e)) => return Err(e),
     };
     for r in &results {
         let status = match r.status {

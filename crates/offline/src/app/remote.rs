@@ -50,17 +50,28 @@ impl Remote {
             .map_err(|e| Error::Protocol(format!("unreadable {status} answer: {e}")))
     }
 
+    async fn send_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: &B,
+    ) -> Result<T> {
+        let req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .json(body);
+        self.send(req, token).await
+    }
+
     pub(crate) async fn post<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
         token: Option<&str>,
         body: &B,
     ) -> Result<T> {
-        self.send(
-            self.http.post(format!("{}{path}", self.base)).json(body),
-            token,
-        )
-        .await
+        self.send_json(reqwest::Method::POST, path, token, body)
+            .await
     }
 
     pub(crate) async fn put<B: Serialize, T: DeserializeOwned>(
@@ -69,11 +80,8 @@ impl Remote {
         token: Option<&str>,
         body: &B,
     ) -> Result<T> {
-        self.send(
-            self.http.put(format!("{}{path}", self.base)).json(body),
-            token,
-        )
-        .await
+        self.send_json(reqwest::Method::PUT, path, token, body)
+            .await
     }
 
     pub(crate) async fn get<T: DeserializeOwned>(
