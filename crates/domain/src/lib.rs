@@ -1,6 +1,8 @@
 //! Huiji's pure rules. Nothing here does IO: the server, the offline store and the app
 //! all call these functions, and tests call them directly.
 
+pub mod checkpoint;
+pub mod credential;
 pub mod error;
 pub mod mask;
 pub mod org;

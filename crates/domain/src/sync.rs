@@ -22,6 +22,12 @@ pub enum RecordKind {
     Notice,
     /// A checkpoint scan: append-only.
     Scan,
+    /// A credential-signing public key (the trust list). Written by the server only.
+    TrustKey,
+    /// A revoked credential, as a truncated hash. Server only, append-only.
+    Revocation,
+    /// A high-risk region, kept by the health authority.
+    RiskRegion,
 }
 
 /// Who may see a kind of record.
@@ -46,11 +52,14 @@ pub struct KindSpec {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 4] = [
+    pub const ALL: [RecordKind; 7] = [
         RecordKind::OrgNode,
         RecordKind::Member,
         RecordKind::Notice,
         RecordKind::Scan,
+        RecordKind::TrustKey,
+        RecordKind::Revocation,
+        RecordKind::RiskRegion,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +68,9 @@ impl RecordKind {
             RecordKind::Member => "member",
             RecordKind::Notice => "notice",
             RecordKind::Scan => "scan",
+            RecordKind::TrustKey => "trust_key",
+            RecordKind::Revocation => "revocation",
+            RecordKind::RiskRegion => "risk_region",
         }
     }
 
@@ -88,6 +100,23 @@ impl RecordKind {
                 visibility: Visibility::Scoped(Action::ViewScans),
                 append_only: true,
             },
+            // Every device verifies credentials offline, so every device holds the
+            // trust data. It names keys and hashes, never people.
+            RecordKind::TrustKey => KindSpec {
+                write: None,
+                visibility: Visibility::Public,
+                append_only: false,
+            },
+            RecordKind::Revocation => KindSpec {
+                write: None,
+                visibility: Visibility::Public,
+                append_only: true,
+            },
+            RecordKind::RiskRegion => KindSpec {
+                write: Some(Action::SetHealthStatus),
+                visibility: Visibility::Public,
+                append_only: false,
+            },
         }
     }
 }
@@ -107,6 +136,11 @@ pub struct OrgNodeBody {
     pub levels: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// A site's person in charge and their phone (站点负责人).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_phone: Option<String>,
 }
 
 /// A roster entry. Identity is stored masked: the roster is for finding and contacting
@@ -138,6 +172,9 @@ pub struct NoticeBody {
     pub content: String,
 }
 
+/// A checkpoint scan or an assisted registration, as the scanner recorded it. It keeps
+/// the least it can: a masked name, the verdict, the temperature; the credential's id
+/// only for tickets (to find double admissions), never an ID number or phone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScanBody {
@@ -146,9 +183,63 @@ pub struct ScanBody {
     /// Tenths of a degree Celsius (365 = 36.5 °C), when measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature_tenths: Option<i32>,
+    /// The verdict's code ("credential.valid", "credential.revoked" …; "assisted" for a
+    /// person registered by staff without a code).
     pub verdict: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
+    /// health_pass, event_ticket …; absent for an assisted registration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential_kind: Option<String>,
+    /// green / yellow / red for a health pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour: Option<String>,
+    /// Turn-back codes ("turn_back.fever" …); empty: let through.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub turn_back: Vec<String>,
+    /// Whether the person (or ticket) was let through.
+    #[serde(default)]
+    pub admitted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_id: Option<Uuid>,
+    /// "in" or "out" for tickets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// Device clock, unix ms, when scanned.
+    #[serde(default)]
+    pub scanned_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<Uuid>,
+}
+
+/// A public key of the trust list (see `credential::TrustedKey`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustKeyBody {
+    pub kid: String,
+    pub public_key: String,
+    pub valid_from: i64,
+    #[serde(default)]
+    pub retired_at: Option<i64>,
+    #[serde(default)]
+    pub revoked: bool,
+}
+
+/// A revoked credential: `credential::revocation_key` of its id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevocationBody {
+    pub key: String,
+}
+
+/// A high-risk region (GB/T 2260 code; a province or city code covers its subdivisions).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskRegionBody {
+    pub code: String,
+    pub name: String,
 }
 
 pub const BODY_INVALID: DomainError = DomainError::new(
@@ -258,7 +349,35 @@ pub fn validate_body(kind: RecordKind, body: &serde_json::Value) -> Result<()> {
                     return Err(TEMPERATURE_OUT_OF_RANGE);
                 }
             }
-            if b.subject.chars().count() > 40 || b.verdict.chars().count() > 40 {
+            let short = |v: &Option<String>| v.as_deref().is_none_or(|s| s.chars().count() <= 40);
+            if b.subject.chars().count() > 40
+                || b.verdict.chars().count() > 40
+                || !short(&b.credential_kind)
+                || !short(&b.colour)
+                || !short(&b.direction)
+                || b.remark.as_deref().is_some_and(|r| r.chars().count() > 200)
+                || b.turn_back.len() > 8
+            {
+                return Err(BODY_INVALID);
+            }
+        }
+        RecordKind::TrustKey => {
+            let b: TrustKeyBody = typed(body)?;
+            if b.public_key.len() != 64 || !b.public_key.bytes().all(|c| c.is_ascii_hexdigit()) {
+                return Err(BODY_INVALID);
+            }
+        }
+        RecordKind::Revocation => {
+            let b: RevocationBody = typed(body)?;
+            if b.key.len() != 32 || !b.key.bytes().all(|c| c.is_ascii_hexdigit()) {
+                return Err(BODY_INVALID);
+            }
+        }
+        RecordKind::RiskRegion => {
+            let b: RiskRegionBody = typed(body)?;
+            crate::checkpoint::validate_region_code(&b.code)?;
+            let n = b.name.trim().chars().count();
+            if !(1..=40).contains(&n) {
                 return Err(BODY_INVALID);
             }
         }

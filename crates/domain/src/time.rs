@@ -19,6 +19,35 @@ pub fn today_cst(now_ms: i64) -> SimpleDate {
     SimpleDate { year, month, day }
 }
 
+/// Unix ms of 00:00 China Standard Time on `d`.
+pub fn start_ms_cst(d: SimpleDate) -> i64 {
+    // Howard Hinnant's days-from-civil.
+    let y = i64::from(d.year) - i64::from(d.month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(d.month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d.day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    days * 86_400_000 - 8 * 3600 * 1000
+}
+
+/// Reads "2026-11-22" (a real calendar date).
+pub fn parse_date(s: &str) -> Option<SimpleDate> {
+    let mut parts = s.trim().split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let date = SimpleDate {
+        year: y.parse().ok()?,
+        month: m.parse().ok()?,
+        day: d.parse().ok()?,
+    };
+    // Round-trips only when the day exists (no 2026-02-30).
+    (today_cst(start_ms_cst(date)) == date).then_some(date)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,5 +64,17 @@ mod tests {
             let t = today_cst(ms);
             assert_eq!((t.year, t.month, t.day), (y, m, d), "{ms}");
         }
+    }
+
+    #[test]
+    fn day_starts_and_parsing() {
+        let d = SimpleDate { year: 2026, month: 11, day: 22 };
+        let start = start_ms_cst(d);
+        assert_eq!(today_cst(start), d);
+        assert_eq!(today_cst(start - 1).day, 21);
+        assert_eq!(parse_date("2026-11-22"), Some(d));
+        assert_eq!(parse_date("2026-02-30"), None);
+        assert_eq!(parse_date("2026-2-3"), None);
+        assert_eq!(parse_date("x"), None);
     }
 }

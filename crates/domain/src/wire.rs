@@ -264,3 +264,173 @@ pub struct PullResponse {
 pub const PUSH_MAX_OPS: usize = 1000;
 pub const PULL_MAX_LIMIT: u32 = 5000;
 pub const PULL_DEFAULT_LIMIT: u32 = 1000;
+
+// ---------------------------------------------------------------- checkpoint (seed 002)
+
+/// A person's current health pass, as "my code" shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct HealthPassResponse {
+    /// The QR text (`HJ1:…`).
+    pub text: String,
+    /// green, yellow or red.
+    pub colour: String,
+    /// Masked name, as on the code.
+    pub display_name: String,
+    /// Unix seconds.
+    pub issued_at: i64,
+    pub expires_at: i64,
+}
+
+/// The health authority sets one person's status, found by ID number or phone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SetHealthStatusRequest {
+    #[serde(default)]
+    pub id_number: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// green, yellow or red (绿/黄/红 accepted).
+    pub colour: String,
+    /// Came from a high-risk region recently.
+    #[serde(default)]
+    pub from_high_risk: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HealthStatusResult {
+    pub name_masked: String,
+    pub id_number_masked: Option<String>,
+    pub colour: String,
+    pub from_high_risk: bool,
+    /// Codes revoked by the change (the next refresh carries the new colour).
+    pub revoked: u32,
+}
+
+/// One rejected line of a CSV import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ImportRowError {
+    /// Line number in the file (the header is line 1).
+    pub line: u32,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ImportReport {
+    pub total: u32,
+    pub applied: u32,
+    pub errors: Vec<ImportRowError>,
+}
+
+/// A person registered at a checkpoint by staff (辅助登记). `id` is made on the scanner
+/// so a resend is recognised; `sms_code` when the person confirmed their phone there
+/// and then, absent when recorded offline (they confirm by SMS later).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AssistedRequest {
+    pub id: Uuid,
+    pub site_id: Uuid,
+    pub phone: String,
+    pub name: String,
+    pub id_number: String,
+    #[serde(default)]
+    pub temperature_tenths: Option<i32>,
+    #[serde(default)]
+    pub remark: Option<String>,
+    #[serde(default)]
+    pub sms_code: Option<String>,
+    /// Device clock, unix ms.
+    pub recorded_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AssistedResponse {
+    pub id: Uuid,
+    pub name_masked: String,
+    /// The phone was confirmed by SMS.
+    pub verified: bool,
+    /// This registration had been received before.
+    pub duplicate: bool,
+}
+
+/// A site (站点) to add below `parent_id`, or the new fields of one being edited.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SiteRequest {
+    #[serde(default)]
+    pub parent_id: Option<Uuid>,
+    pub name: String,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+}
+
+/// Adds a scanner (扫码员) to a site: an existing account by phone, or a new one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AddScannerRequest {
+    pub phone: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ScannerView {
+    pub account_id: Uuid,
+    pub name_masked: String,
+    pub phone_masked: String,
+}
+
+/// Counts of one day at a site: its own, and its whole subtree's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ScanCounts {
+    pub scans: u32,
+    pub admitted: u32,
+    pub turned_back: u32,
+    pub assisted: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SiteStatsRow {
+    pub node_id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub name: String,
+    /// 0 for the site asked about, 1 for its sub-sites …
+    pub depth: u32,
+    pub own: ScanCounts,
+    pub subtree: ScanCounts,
+}
+
+/// A signing key, public parts only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct KeyView {
+    pub kid: String,
+    pub public_key: String,
+    pub valid_from: i64,
+    pub retired_at: Option<i64>,
+    pub revoked: bool,
+}

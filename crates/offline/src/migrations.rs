@@ -65,6 +65,18 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         value
     );
     "#,
+    // 2: the checkpoint. People registered by staff while offline wait here (with their
+    // ID number) until the server has them, then the row is deleted. Scans are looked
+    // up by ticket to refuse a second entry.
+    r#"
+    CREATE TABLE assisted_outbox (
+        id         TEXT PRIMARY KEY,
+        request    TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX records_scan_ticket ON records (json_extract(body, '$.ticket_id'))
+        WHERE kind = 'scan';
+    "#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -169,6 +169,7 @@ impl Store {
         self.write(|tx| {
             tx.execute_batch(
                 "DELETE FROM records; DELETE FROM outbox; DELETE FROM conflicts; DELETE FROM held; \
+                 DELETE FROM assisted_outbox; \
                  DELETE FROM meta WHERE key NOT LIKE 'app.%' AND key <> 'device_id';",
             )?;
             Ok(())

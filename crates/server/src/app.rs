@@ -28,6 +28,8 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::auth::router())
         .merge(routes::nodes::router())
         .merge(routes::sync::router())
+        .merge(routes::health::router())
+        .merge(routes::checkpoint::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/api/v1/openapi.json", get(openapi_json))
@@ -52,12 +54,14 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppSta
         }),
         None => Arc::new(DevSms),
     };
-    Ok(AppState {
+    let state = AppState {
         db,
         clock,
         sms,
         config: Arc::new(config),
-    })
+    };
+    crate::credentials::ensure_key(&state).await?;
+    Ok(state)
 }
 
 pub async fn build_state_default(config: Config) -> Result<AppState> {

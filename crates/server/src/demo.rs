@@ -195,6 +195,27 @@ pub fn demo_id_number(i: usize) -> String {
     format!("{first17}{check}")
 }
 
+/// Citizens of the health-code demo (seed 002): phone, name, household region, status
+/// colour, came from a high-risk region. 上海 (310000) is on the demo high-risk list.
+pub const CITIZENS: &[(&str, &str, &str, &str, bool)] = &[
+    ("13700000001", "李春燕", "220221", "green", false),
+    ("13700000002", "王建国", "220221", "yellow", false),
+    ("13700000003", "刘红梅", "220202", "red", false),
+    ("13700000004", "陈浩然", "310104", "green", false),
+    ("13700000005", "赵雪松", "220221", "green", true),
+];
+
+/// The demo high-risk regions: code, name.
+pub const RISK_REGIONS: &[(&str, &str)] = &[("310000", "上海市"), ("650100", "乌鲁木齐市")];
+
+/// A valid ID number in `region` (6 digits) for demo person `i`.
+pub fn demo_id_number_in(region: &str, i: usize) -> String {
+    let year = 1970 + (i * 7) % 35;
+    let first17 = format!("{region}{year:04}{:02}{:02}{:03}", 1 + i % 12, 1 + (i * 3) % 28, 200 + i);
+    let check = id_number_check_char(&first17).unwrap_or('0');
+    format!("{first17}{check}")
+}
+
 pub fn demo_phone(i: usize) -> String {
     let prefixes = ["138", "139", "150", "151", "186", "187", "135", "177"];
     format!(
@@ -268,6 +289,8 @@ async fn insert_all(st: &AppState) -> Result<()> {
             credit_code: None,
             levels: spec.levels.iter().map(|s| (*s).to_owned()).collect(),
             address: None,
+            contact: None,
+            contact_phone: None,
         };
         rows.push(record(
             id,
@@ -379,6 +402,30 @@ async fn insert_all(st: &AppState) -> Result<()> {
             serde_json::to_value(body).unwrap_or_default(),
         ));
     }
+    // Citizens with a health status, and the authority's high-risk regions.
+    for (i, (phone, name, region, colour, high_risk)) in CITIZENS.iter().enumerate() {
+        let id = demo_id(phone);
+        sqlx::query("INSERT INTO accounts (id, kind, phone, password_hash, real_name, id_number, status, created_at) VALUES ($1, 'person', $2, $3, $4, $5, 'active', $6)")
+            .bind(id.to_string()).bind(*phone).bind(&hash).bind(*name).bind(demo_id_number_in(region, i)).bind(now)
+            .execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO health_status (account_id, colour, from_high_risk, note, updated_at, updated_by) VALUES ($1, $2, $3, NULL, $4, $5)")
+            .bind(id.to_string()).bind(*colour).bind(i64::from(*high_risk)).bind(now).bind(demo_id("13900000006").to_string())
+            .execute(&mut *tx).await?;
+    }
+    for (code, name) in RISK_REGIONS {
+        let body = huiji_domain::sync::RiskRegionBody {
+            code: (*code).to_owned(),
+            name: (*name).to_owned(),
+        };
+        rows.push(record(
+            demo_id(&format!("risk_region:{code}")),
+            RecordKind::RiskRegion,
+            demo_id("永吉县"),
+            paths["永吉县"].clone(),
+            None,
+            serde_json::to_value(body).unwrap_or_default(),
+        ));
+    }
     let notice = serde_json::json!({"title": "关于做好2026年度会员信息核对工作的通知", "content": "请各单位工会于12月31日前完成会员信息核对。"});
     rows.push(record(
         demo_id("notice:1"),
@@ -421,6 +468,14 @@ fn report() -> String {
             acc.node.unwrap_or("全平台")
         );
     }
+    for (phone, name, _, colour, _) in CITIZENS {
+        let label = match *colour {
+            "green" => "市民(绿码)",
+            "yellow" => "市民(黄码)",
+            _ => "市民(红码)",
+        };
+        let _ = writeln!(s, "  {phone:<11} {name:<6} {label}");
+    }
     for (i, name) in [
         "江苏测试网络科技有限公司",
         "南京云启信息技术有限公司",
@@ -457,6 +512,11 @@ mod tests {
             validate_id_number(&demo_id_number(i), today).unwrap();
             validate_name(&demo_name(i)).unwrap();
             validate_phone(&demo_phone(i)).unwrap();
+        }
+        for (i, (phone, name, region, _, _)) in CITIZENS.iter().enumerate() {
+            validate_id_number(&demo_id_number_in(region, i), today).unwrap();
+            validate_name(name).unwrap();
+            validate_phone(phone).unwrap();
         }
         for i in 0..50 {
             validate_credit_code(&demo_credit_code(i)).unwrap();

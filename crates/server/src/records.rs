@@ -566,3 +566,67 @@ pub async fn pull(
         server_seq: high,
     })
 }
+
+/// A row the server writes itself (org nodes, trust keys, revocations).
+pub struct ServerRow {
+    pub id: Uuid,
+    pub kind: RecordKind,
+    pub node_id: Uuid,
+    pub node_path: NodePath,
+    pub owner_id: Option<Uuid>,
+    pub body: serde_json::Value,
+}
+
+/// Writes server-made rows inside the caller's transaction: takes the seq lock, gives
+/// each row the next seq (a new version if it exists) and upserts it, so devices pull
+/// it like any other change.
+pub async fn write_server_rows(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    rows: Vec<ServerRow>,
+    actor: Option<Uuid>,
+    now: i64,
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let base = reserve_seq(tx, rows.len() as i64).await?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+    let existing = fetch_in(tx, backend, "SELECT id, version, created_at FROM records WHERE id", "", &ids)
+        .await?;
+    let mut versions: HashMap<String, (i64, i64)> = HashMap::new();
+    for row in &existing {
+        versions.insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?));
+    }
+    let stored: Vec<StoredRecord> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let (version, created_at) = versions
+                .get(&r.id.to_string())
+                .map_or((1, now), |(v, c)| (v + 1, *c));
+            StoredRecord {
+                record: Record {
+                    id: r.id,
+                    kind: r.kind,
+                    node_id: r.node_id,
+                    owner_id: r.owner_id,
+                    version,
+                    seq: base + 1 + i as i64,
+                    deleted: false,
+                    body: r.body,
+                    updated_at: now,
+                    updated_by: actor,
+                },
+                node_path: r.node_path,
+                created_at,
+            }
+        })
+        .collect();
+    write_records(tx, backend, &stored, true)
+        .await
+        .map_err(|e| match e {
+            PushError::Other(e) => e,
+            PushError::Race => ApiError::internal("server write raced".into()),
+        })
+}

@@ -2,5 +2,6 @@
 
 pub mod app;
 pub mod auth;
+pub mod checkpoint;
 pub mod home;
 pub mod sync;

@@ -33,3 +33,117 @@ export type MemberPage = { items: Array<MemberRow>, total: number, page: number,
 export type SyncProgress = { rows: number, cursor: number, server_seq: number, };
 export type SyncStatusView = { online: boolean, syncing: boolean, last_success_ms: number | null, pending: number, rejected: number, conflicts: number, last_error: string | null, progress: SyncProgress | null, };
 export type AppError = { code: string, message: string, };
+export type TurnBackView = { code: string, message: string, };
+export type ScanVerdictView = { 
+/**
+ * The signature, dates and revocation checked out.
+ */
+valid: boolean, 
+/**
+ * Let through (valid, and no turn-back reason; for tickets: not used already).
+ */
+admitted: boolean, 
+/**
+ * "credential.valid", "credential.expired" …
+ */
+reason_code: string, 
+/**
+ * The reason in words (Chinese).
+ */
+reason: string, kind: string | null, 
+/**
+ * Masked, as signed into the code.
+ */
+display_name: string | null, 
+/**
+ * green / yellow / red for a health pass.
+ */
+colour: string | null, turn_back: Array<TurnBackView>, 
+/**
+ * "36.5" when measured.
+ */
+temperature: string | null, fever: boolean, expires_at: number | null, event_id: string | null, ticket_id: string | null, direction: string | null, 
+/**
+ * Set once the scan is recorded.
+ */
+scan_id: string | null, 
+/**
+ * When the trust data last came from the server (unix ms).
+ */
+trust_updated_ms: number | null, 
+/**
+ * Older than a day: the screen warns.
+ */
+trust_stale: boolean, };
+export type ScanCounts = { scans: number, admitted: number, turned_back: number, assisted: number, };
+export type CheckpointStatusView = { site_id: string | null, site_name: string, trust_updated_ms: number | null, trust_stale: boolean, keys: number, revocations: number, risk_regions: number, today: ScanCounts, 
+/**
+ * Assisted registrations waiting for the network.
+ */
+pending_assisted: number, };
+export type ScanRowView = { id: string, subject: string, verdict: string, colour: string | null, temperature: string | null, admitted: boolean, turn_back: Array<string>, scanned_at: number, 
+/**
+ * Reached the server.
+ */
+synced: boolean, };
+export type AssistedInput = { phone: string, sms_code: string | null, name: string, id_number: string, 
+/**
+ * "36.5"; empty when not measured.
+ */
+temperature: string, remark: string | null, };
+export type AssistedResultView = { name_masked: string, 
+/**
+ * Kept on this device until the network returns.
+ */
+queued: boolean, 
+/**
+ * The phone was confirmed by SMS code.
+ */
+verified: boolean, fever: boolean, };
+export type HealthCodeView = { text: string, 
+/**
+ * The QR as an SVG document.
+ */
+svg: string, colour: string, display_name: string, issued_at: number, expires_at: number, expired: boolean, 
+/**
+ * When this device got it (unix ms).
+ */
+fetched_at: number, age_secs: number, 
+/**
+ * Shown from the device's copy: the server could not be reached.
+ */
+offline: boolean, };
+export type SiteStatsRow = { node_id: string, parent_id: string | null, name: string, 
+/**
+ * 0 for the site asked about, 1 for its sub-sites …
+ */
+depth: number, own: ScanCounts, subtree: ScanCounts, };
+export type ScannerView = { account_id: string, name_masked: string, phone_masked: string, };
+export type ImportRowError = { 
+/**
+ * Line number in the file (the header is line 1).
+ */
+line: number, code: string, message: string, };
+export type ImportReport = { total: number, applied: number, errors: Array<ImportRowError>, };
+export type SetHealthStatusRequest = { id_number: string | null, phone: string | null, 
+/**
+ * green, yellow or red (绿/黄/红 accepted).
+ */
+colour: string, 
+/**
+ * Came from a high-risk region recently.
+ */
+from_high_risk: boolean, note: string | null, };
+export type HealthStatusResult = { name_masked: string, id_number_masked: string | null, colour: string, from_high_risk: boolean, 
+/**
+ * Codes revoked by the change (the next refresh carries the new colour).
+ */
+revoked: number, };
+export type SiteView = { id: string, parent_id: string | null, name: string, address: string | null, contact: string | null, contact_phone_masked: string | null, depth: number, };
+export type SiteForm = { parent_id: string | null, name: string, address: string | null, contact: string | null, contact_phone: string | null, };
+export type SiteStatsView = { rows: Array<SiteStatsRow>, 
+/**
+ * Counted here from synced scans: the server could not be reached.
+ */
+offline: boolean, date: string, };
+export type RiskRegionView = { id: string, code: string, name: string, };

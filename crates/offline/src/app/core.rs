@@ -48,6 +48,8 @@ pub struct AppCore {
     runtime: Mutex<SyncRuntime>,
     /// One sync at a time; a second request while one runs waits for it.
     sync_gate: tokio::sync::Mutex<()>,
+    /// Trust list, revocations and risk regions, rebuilt when the store changes.
+    trust: Mutex<Option<super::checkpoint::TrustCache>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -73,7 +75,7 @@ pub fn app_error(e: &Error) -> AppError {
     }
 }
 
-fn not_logged_in() -> Error {
+pub(crate) fn not_logged_in() -> Error {
     Error::Server {
         status: 401,
         code: "NotLoggedIn".into(),
@@ -112,6 +114,7 @@ impl AppCore {
             search: Mutex::new(MemberIndex::default()),
             runtime: Mutex::new(SyncRuntime::default()),
             sync_gate: tokio::sync::Mutex::new(()),
+            trust: Mutex::new(None),
         })
     }
 
@@ -130,7 +133,13 @@ impl AppCore {
             .unwrap_or_else(|| self.default_server_url.clone()))
     }
 
-    fn remote(&self) -> Result<Remote> {
+    pub(crate) fn trust_slot(
+        &self,
+    ) -> std::sync::MutexGuard<'_, Option<super::checkpoint::TrustCache>> {
+        lock(&self.trust)
+    }
+
+    pub(crate) fn remote(&self) -> Result<Remote> {
         Remote::new(&self.server_url()?)
     }
 
@@ -141,7 +150,7 @@ impl AppCore {
         }
     }
 
-    fn token(&self) -> Result<String> {
+    pub(crate) fn token(&self) -> Result<String> {
         self.store.setting(KEY_TOKEN)?.ok_or_else(not_logged_in)
     }
 
@@ -390,6 +399,11 @@ impl AppCore {
         let client = SyncClient::new(&self.server_url()?, &token)?.with_pull_limit(2000);
         lock(&self.runtime).syncing = true;
         events(SyncEvent::Status(self.sync_status()?));
+        // People registered at a checkpoint while offline go first: the scans that
+        // count them follow in the push.
+        if let Err(e) = self.flush_assisted().await {
+            tracing::info!(error = %e, "assisted registrations not sent yet");
+        }
         let result = client
             .sync_with_progress(&self.store, |p: Progress| {
                 let p = SyncProgress {

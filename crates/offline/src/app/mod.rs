@@ -2,11 +2,15 @@
 //! sync orchestration, with no Tauri in sight. The Tauri commands are one-line calls
 //! into `AppCore`, so everything here is tested without a window.
 
+mod checkpoint;
 mod core;
 mod home;
 mod remote;
 pub mod search;
+mod sites;
 pub mod views;
 
+pub use self::checkpoint::{qr_svg, ScanMode};
 pub use self::core::{app_error, check_server_url, AppCore, SyncEvent};
+pub use sites::{RiskRegionView, SiteForm, SiteStatsView, SiteView};
 pub use views::*;

@@ -84,6 +84,22 @@ impl Remote {
             .await
     }
 
+    /// POSTs a text body (a CSV file) with its content type.
+    pub(crate) async fn post_text<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: String,
+    ) -> Result<T> {
+        let req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        self.send(req, token).await
+    }
+
     pub(crate) async fn get<T: DeserializeOwned>(
         &self,
         path: &str,

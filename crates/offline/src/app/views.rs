@@ -172,6 +172,123 @@ pub struct AppError {
     pub message: String,
 }
 
+// ---------------------------------------------------------------- checkpoint
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TurnBackView {
+    pub code: String,
+    pub message: String,
+}
+
+/// What the scanner screen shows for one code: large, with colour, reason and whether
+/// to let the person through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ScanVerdictView {
+    /// The signature, dates and revocation checked out.
+    pub valid: bool,
+    /// Let through (valid, and no turn-back reason; for tickets: not used already).
+    pub admitted: bool,
+    /// "credential.valid", "credential.expired" …
+    pub reason_code: String,
+    /// The reason in words (Chinese).
+    pub reason: String,
+    pub kind: Option<String>,
+    /// Masked, as signed into the code.
+    pub display_name: Option<String>,
+    /// green / yellow / red for a health pass.
+    pub colour: Option<String>,
+    pub turn_back: Vec<TurnBackView>,
+    /// "36.5" when measured.
+    pub temperature: Option<String>,
+    pub fever: bool,
+    #[ts(type = "number | null")]
+    pub expires_at: Option<i64>,
+    pub event_id: Option<String>,
+    pub ticket_id: Option<String>,
+    pub direction: Option<String>,
+    /// Set once the scan is recorded.
+    pub scan_id: Option<String>,
+    /// When the trust data last came from the server (unix ms).
+    #[ts(type = "number | null")]
+    pub trust_updated_ms: Option<i64>,
+    /// Older than a day: the screen warns.
+    pub trust_stale: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CheckpointStatusView {
+    pub site_id: Option<String>,
+    pub site_name: String,
+    #[ts(type = "number | null")]
+    pub trust_updated_ms: Option<i64>,
+    pub trust_stale: bool,
+    pub keys: u32,
+    pub revocations: u32,
+    pub risk_regions: u32,
+    pub today: huiji_domain::wire::ScanCounts,
+    /// Assisted registrations waiting for the network.
+    pub pending_assisted: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ScanRowView {
+    pub id: String,
+    pub subject: String,
+    pub verdict: String,
+    pub colour: Option<String>,
+    pub temperature: Option<String>,
+    pub admitted: bool,
+    pub turn_back: Vec<String>,
+    #[ts(type = "number")]
+    pub scanned_at: i64,
+    /// Reached the server.
+    pub synced: bool,
+}
+
+/// The assisted-registration form (辅助登记).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AssistedInput {
+    pub phone: String,
+    pub sms_code: Option<String>,
+    pub name: String,
+    pub id_number: String,
+    /// "36.5"; empty when not measured.
+    pub temperature: String,
+    pub remark: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AssistedResultView {
+    pub name_masked: String,
+    /// Kept on this device until the network returns.
+    pub queued: bool,
+    /// The phone was confirmed by SMS code.
+    pub verified: bool,
+    pub fever: bool,
+}
+
+/// "My code" (吉祥码).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HealthCodeView {
+    pub text: String,
+    /// The QR as an SVG document.
+    pub svg: String,
+    pub colour: String,
+    pub display_name: String,
+    #[ts(type = "number")]
+    pub issued_at: i64,
+    #[ts(type = "number")]
+    pub expires_at: i64,
+    pub expired: bool,
+    /// When this device got it (unix ms).
+    #[ts(type = "number")]
+    pub fetched_at: i64,
+    #[ts(type = "number")]
+    pub age_secs: i64,
+    /// Shown from the device's copy: the server could not be reached.
+    pub offline: bool,
+}
+
 /// The TypeScript file the UI imports, generated from the types above.
 pub fn typescript_bindings() -> String {
     use huiji_domain::org::Role;
@@ -201,6 +318,24 @@ pub fn typescript_bindings() -> String {
         SyncProgress::decl(&cfg),
         SyncStatusView::decl(&cfg),
         AppError::decl(&cfg),
+        TurnBackView::decl(&cfg),
+        ScanVerdictView::decl(&cfg),
+        huiji_domain::wire::ScanCounts::decl(&cfg),
+        CheckpointStatusView::decl(&cfg),
+        ScanRowView::decl(&cfg),
+        AssistedInput::decl(&cfg),
+        AssistedResultView::decl(&cfg),
+        HealthCodeView::decl(&cfg),
+        huiji_domain::wire::SiteStatsRow::decl(&cfg),
+        huiji_domain::wire::ScannerView::decl(&cfg),
+        huiji_domain::wire::ImportRowError::decl(&cfg),
+        huiji_domain::wire::ImportReport::decl(&cfg),
+        huiji_domain::wire::SetHealthStatusRequest::decl(&cfg),
+        huiji_domain::wire::HealthStatusResult::decl(&cfg),
+        super::SiteView::decl(&cfg),
+        super::SiteForm::decl(&cfg),
+        super::SiteStatsView::decl(&cfg),
+        super::RiskRegionView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from Rust by ts-rs (crates/offline/src/app/views.rs). Do not edit:\n\

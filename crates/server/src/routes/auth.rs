@@ -64,7 +64,16 @@ pub async fn sms_send(
     ApiJson(req): ApiJson<SmsSendRequest>,
 ) -> Result<Json<SmsSendResponse>> {
     let phone = validate_phone(&req.phone)?;
-    let phone = phone.as_str();
+    let code = send_code(&st, phone.as_str(), req.purpose).await?;
+    Ok(Json(SmsSendResponse {
+        sent: true,
+        retry_after_secs: (SMS_MIN_INTERVAL_MS / 1000) as u32,
+        dev_code: st.config.dev.then_some(code),
+    }))
+}
+
+/// Makes, stores (hashed) and sends a code under the phone's limits; returns the code.
+pub async fn send_code(st: &AppState, phone: &str, purpose: SmsPurpose) -> Result<String> {
     let now = st.now();
     let recent = sqlx::query("SELECT created_at FROM sms_codes WHERE phone = $1 AND created_at > $2 ORDER BY created_at DESC")
         .bind(phone)
@@ -94,7 +103,7 @@ pub async fn sms_send(
     sqlx::query("INSERT INTO sms_codes (id, phone, purpose, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(&code_id)
         .bind(phone)
-        .bind(purpose_str(req.purpose))
+        .bind(purpose_str(purpose))
         .bind(code_hash(phone, &code))
         .bind(now)
         .bind(now + SMS_TTL_MS)
@@ -120,11 +129,7 @@ pub async fn sms_send(
             "短信发送失败，请稍后再试",
         ));
     }
-    Ok(Json(SmsSendResponse {
-        sent: true,
-        retry_after_secs: (SMS_MIN_INTERVAL_MS / 1000) as u32,
-        dev_code: st.config.dev.then_some(code),
-    }))
+    Ok(code)
 }
 
 /// Checks and consumes the newest code for the phone.
@@ -220,6 +225,14 @@ pub async fn sms_login(
         check_usable(&st, acc)?;
     }
     check_sms_code(&st, phone, SmsPurpose::Login, &req.code).await?;
+    if let Some(acc) = &existing {
+        // Registered at a checkpoint while offline: this code confirms the phone.
+        sqlx::query("UPDATE assisted_registrations SET verified_at = $1 WHERE account_id = $2 AND verified_at IS NULL")
+            .bind(st.now())
+            .bind(acc.id.to_string())
+            .execute(&st.db.writer)
+            .await?;
+    }
     let account = match existing {
         Some(a) => a,
         None => {

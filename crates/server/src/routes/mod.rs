@@ -1,3 +1,5 @@
 pub mod auth;
 pub mod nodes;
 pub mod sync;
+pub mod checkpoint;
+pub mod health;
