@@ -81,6 +81,7 @@ pub fn checkpoint_recent(state: State<'_, AppState>, limit: u32) -> CmdResult<Ve
     Ok(state.core.checkpoint_recent(limit)?)
 }
 
+#[cfg(desktop)]
 fn qr_error(e: &huiji_qr::QrError) -> CmdError {
     CmdError(AppError {
         code: e.code().to_owned(),
@@ -89,6 +90,7 @@ fn qr_error(e: &huiji_qr::QrError) -> CmdError {
 }
 
 /// Decoding runs off the UI thread: a large photo takes a while.
+#[cfg(desktop)]
 async fn off_thread<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, huiji_qr::QrError> + Send + 'static,
 ) -> CmdResult<T> {
@@ -106,13 +108,28 @@ async fn off_thread<T: Send + 'static>(
 /// Decodes the QR codes in an image file or a pasted image (bytes from the webview).
 #[tauri::command]
 pub async fn decode_qr_image(bytes: Vec<u8>) -> CmdResult<Vec<String>> {
-    off_thread(move || huiji_qr::decode_image_bytes(&bytes)).await
+    #[cfg(desktop)]
+    return off_thread(move || huiji_qr::decode_image_bytes(&bytes)).await;
+    #[cfg(mobile)]
+    return Err(camera_only(bytes.len()));
+}
+
+/// On phones the camera plugin reads codes; images are not decoded in Rust there.
+#[cfg(mobile)]
+fn camera_only(_: usize) -> CmdError {
+    CmdError(AppError {
+        code: "qr.camera_only".into(),
+        message: "手机上请使用相机扫码".into(),
+    })
 }
 
 /// Decodes one webcam frame (RGBA from a canvas).
 #[tauri::command]
 pub async fn decode_qr_frame(width: u32, height: u32, rgba: Vec<u8>) -> CmdResult<Vec<String>> {
-    off_thread(move || huiji_qr::decode_rgba(width, height, &rgba)).await
+    #[cfg(desktop)]
+    return off_thread(move || huiji_qr::decode_rgba(width, height, &rgba)).await;
+    #[cfg(mobile)]
+    return Err(camera_only(rgba.len() + (width as usize) * (height as usize)));
 }
 
 #[tauri::command]

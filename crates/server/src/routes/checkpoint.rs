@@ -387,7 +387,16 @@ pub async fn assisted(
     }
     let verified_now = match req.sms_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         Some(code) => {
-            crate::routes::auth::check_sms_code(&st, phone.as_str(), SmsPurpose::Verify, code).await?;
+            // A wrong code is the person's mistake at the checkpoint, not the staff
+            // member's session: answer 400, never 401 (which would log the app out).
+            crate::routes::auth::check_sms_code(&st, phone.as_str(), SmsPurpose::Verify, code)
+                .await
+                .map_err(|e| match e {
+                    ApiError::Client { status: StatusCode::UNAUTHORIZED, code, message } => {
+                        ApiError::Client { status: StatusCode::BAD_REQUEST, code, message }
+                    }
+                    other => other,
+                })?;
             true
         }
         None => false,
