@@ -47,8 +47,18 @@ impl ServerProcess {
     /// Starts `huiji-server --demo --dev` on a free loopback port over `data`
     /// (or `database_url`), and waits until it listens.
     pub fn start(data: &Path, database_url: Option<&str>) -> ServerProcess {
+        Self::start_at(data, database_url, "127.0.0.1:0")
+    }
+
+    /// Starts it again where a stopped one listened (the app keeps its server address).
+    pub fn restart(data: &Path, base_url: &str) -> ServerProcess {
+        let listen = base_url.trim_start_matches("http://").trim_end_matches('/');
+        Self::start_at(data, None, listen)
+    }
+
+    pub fn start_at(data: &Path, database_url: Option<&str>, listen: &str) -> ServerProcess {
         let mut cmd = Command::new(server_binary());
-        cmd.args(["--listen", "127.0.0.1:0", "--demo", "--dev", "--data"])
+        cmd.args(["--listen", listen, "--demo", "--dev", "--data"])
             .arg(data)
             .env("HUIJI_LOG", "warn")
             .env_remove("DATABASE_URL")
