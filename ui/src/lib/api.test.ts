@@ -55,6 +55,55 @@ describe("tauriBackend", () => {
     ]);
   });
 
+  it("passes the checkpoint commands' arguments under the Rust names", async () => {
+    const health = { kind: "health" as const };
+    const form = { parent_id: "p", name: "卡点", address: null, contact: null, contact_phone: null };
+    const input = { phone: "13612345678", sms_code: null, name: "张三", id_number: "x", temperature: "36.5", remark: null };
+    const request = { id_number: "x", phone: null, colour: "red", from_high_risk: false, note: null };
+    await tauriBackend.checkpoint_verify("HJ1:A", health);
+    await tauriBackend.checkpoint_record("HJ1:A", health, "37.5", null);
+    await tauriBackend.checkpoint_status();
+    await tauriBackend.checkpoint_recent(20);
+    await tauriBackend.decode_qr_image([1, 2]);
+    await tauriBackend.decode_qr_frame(2, 1, [0, 0, 0, 255, 0, 0, 0, 255]);
+    await tauriBackend.assisted_send_code("13612345678");
+    await tauriBackend.assisted_register(input);
+    await tauriBackend.my_health_code();
+    await tauriBackend.sites_list();
+    await tauriBackend.site_create(form);
+    await tauriBackend.site_edit("s", form);
+    await tauriBackend.site_scanners("s");
+    await tauriBackend.site_add_scanner("s", "13612345678", "张三");
+    await tauriBackend.site_stats();
+    await tauriBackend.health_set_status(request);
+    await tauriBackend.health_import_csv("a,b");
+    await tauriBackend.risk_regions();
+    await tauriBackend.risk_region_add("220200", "吉林市");
+    await tauriBackend.risk_region_remove("r");
+    expect(invoke.mock.calls).toEqual([
+      ["checkpoint_verify", { text: "HJ1:A", mode: health }],
+      ["checkpoint_record", { text: "HJ1:A", mode: health, temperature: "37.5", remark: null }],
+      ["checkpoint_status", undefined],
+      ["checkpoint_recent", { limit: 20 }],
+      ["decode_qr_image", { bytes: [1, 2] }],
+      ["decode_qr_frame", { width: 2, height: 1, rgba: [0, 0, 0, 255, 0, 0, 0, 255] }],
+      ["assisted_send_code", { phone: "13612345678" }],
+      ["assisted_register", { input }],
+      ["my_health_code", undefined],
+      ["sites_list", undefined],
+      ["site_create", { form }],
+      ["site_edit", { id: "s", form }],
+      ["site_scanners", { id: "s" }],
+      ["site_add_scanner", { id: "s", phone: "13612345678", name: "张三" }],
+      ["site_stats", undefined],
+      ["health_set_status", { request }],
+      ["health_import_csv", { csv: "a,b" }],
+      ["risk_regions", undefined],
+      ["risk_region_add", { code: "220200", name: "吉林市" }],
+      ["risk_region_remove", { id: "r" }],
+    ]);
+  });
+
   it("rejects with an AppError whatever Tauri rejected with", async () => {
     invoke.mockRejectedValueOnce({ code: "LoginFailed", message: "手机号或密码错误" });
     await expect(tauriBackend.login_password("1", "2")).rejects.toEqual({

@@ -7,17 +7,39 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AppError,
   AppInfo,
+  AssistedInput,
+  AssistedResultView,
+  CheckpointStatusView,
   FieldIssue,
+  HealthCodeView,
+  HealthStatusResult,
   HomeSummary,
+  ImportReport,
   MemberPage,
   MemberQuery,
+  RiskRegionView,
+  ScannerView,
+  ScanRowView,
+  ScanVerdictView,
   SessionView,
+  SetHealthStatusRequest,
+  SiteForm,
+  SiteStatsView,
+  SiteView,
   SmsSent,
   SyncProgress,
   SyncStatusView,
 } from "./bindings";
 
 export type Unsubscribe = () => void;
+
+/** What the scanner checks: health passes at a checkpoint, or the tickets of one event. */
+export type Mode =
+  | { kind: "health" }
+  | { kind: "ticket"; event_id: string; direction: "in" | "out"; reentry_allowed: boolean };
+
+/** The node site_create / site_edit answer with (the server's NodeView; not in bindings). */
+export type NodeResult = { id: string; name: string } & Record<string, unknown>;
 
 /** One method per Tauri command; each rejects with an `AppError`. */
 export interface Backend {
@@ -39,6 +61,35 @@ export interface Backend {
   onSyncStatus(cb: (status: SyncStatusView) => void): Unsubscribe;
   /** The "sync-progress" event. */
   onSyncProgress(cb: (progress: SyncProgress) => void): Unsubscribe;
+
+  // The checkpoint (码上行动).
+  checkpoint_verify(text: string, mode: Mode): Promise<ScanVerdictView>;
+  checkpoint_record(
+    text: string,
+    mode: Mode,
+    temperature: string | null,
+    remark: string | null,
+  ): Promise<ScanVerdictView>;
+  checkpoint_status(): Promise<CheckpointStatusView>;
+  checkpoint_recent(limit: number): Promise<ScanRowView[]>;
+  /** The QR codes in an image file or a pasted image. */
+  decode_qr_image(bytes: number[]): Promise<string[]>;
+  /** The QR codes in one webcam frame (RGBA, as a canvas gives it). */
+  decode_qr_frame(width: number, height: number, rgba: number[]): Promise<string[]>;
+  assisted_send_code(phone: string): Promise<SmsSent>;
+  assisted_register(input: AssistedInput): Promise<AssistedResultView>;
+  my_health_code(): Promise<HealthCodeView>;
+  sites_list(): Promise<SiteView[]>;
+  site_create(form: SiteForm): Promise<NodeResult>;
+  site_edit(id: string, form: SiteForm): Promise<NodeResult>;
+  site_scanners(id: string): Promise<ScannerView[]>;
+  site_add_scanner(id: string, phone: string, name: string): Promise<ScannerView>;
+  site_stats(): Promise<SiteStatsView>;
+  health_set_status(request: SetHealthStatusRequest): Promise<HealthStatusResult>;
+  health_import_csv(csv: string): Promise<ImportReport>;
+  risk_regions(): Promise<RiskRegionView[]>;
+  risk_region_add(code: string, name: string): Promise<RiskRegionView[]>;
+  risk_region_remove(id: string): Promise<RiskRegionView[]>;
 }
 
 export function isAppError(e: unknown): e is AppError {
@@ -107,6 +158,27 @@ export const tauriBackend: Backend = {
   sync_status: () => call("sync_status"),
   onSyncStatus: (cb) => subscribe("sync-status", cb),
   onSyncProgress: (cb) => subscribe("sync-progress", cb),
+  checkpoint_verify: (text, mode) => call("checkpoint_verify", { text, mode }),
+  checkpoint_record: (text, mode, temperature, remark) =>
+    call("checkpoint_record", { text, mode, temperature, remark }),
+  checkpoint_status: () => call("checkpoint_status"),
+  checkpoint_recent: (limit) => call("checkpoint_recent", { limit }),
+  decode_qr_image: (bytes) => call("decode_qr_image", { bytes }),
+  decode_qr_frame: (width, height, rgba) => call("decode_qr_frame", { width, height, rgba }),
+  assisted_send_code: (phone) => call("assisted_send_code", { phone }),
+  assisted_register: (input) => call("assisted_register", { input }),
+  my_health_code: () => call("my_health_code"),
+  sites_list: () => call("sites_list"),
+  site_create: (form) => call("site_create", { form }),
+  site_edit: (id, form) => call("site_edit", { id, form }),
+  site_scanners: (id) => call("site_scanners", { id }),
+  site_add_scanner: (id, phone, name) => call("site_add_scanner", { id, phone, name }),
+  site_stats: () => call("site_stats"),
+  health_set_status: (request) => call("health_set_status", { request }),
+  health_import_csv: (csv) => call("health_import_csv", { csv }),
+  risk_regions: () => call("risk_regions"),
+  risk_region_add: (code, name) => call("risk_region_add", { code, name }),
+  risk_region_remove: (id) => call("risk_region_remove", { id }),
 };
 
 let current: Backend | null = null;

@@ -2,20 +2,44 @@
 // browser mock mode (?mock=member|secretary|scanner|login) runs the whole UI on it.
 // It records every call so tests can assert what the UI asked for.
 
-import type { Backend, Unsubscribe } from "./api";
+import type { Backend, Mode, NodeResult, Unsubscribe } from "./api";
 import type {
   AppError,
   AppInfo,
+  AssistedInput,
+  AssistedResultView,
+  CheckpointStatusView,
   FieldIssue,
+  HealthCodeView,
+  HealthStatusResult,
   HomeSummary,
+  ImportReport,
+  ImportRowError,
   MemberPage,
   MemberQuery,
+  RiskRegionView,
+  Role,
+  ScanCounts,
+  ScannerView,
+  ScanRowView,
+  ScanVerdictView,
   SessionView,
+  SetHealthStatusRequest,
+  SiteForm,
+  SiteStatsRow,
+  SiteStatsView,
+  SiteView,
   SmsSent,
   SyncProgress,
   SyncStatusView,
+  TurnBackView,
 } from "./bindings";
 import {
+  DEMO_DISPLAY_NAMES,
+  SITE_COUNTS,
+  demoRecentScans,
+  demoSites,
+  fakeQrSvg,
   DEMO_PASSWORD,
   DEV_CODE,
   MEMBER_NOTICES,
@@ -32,7 +56,14 @@ import {
   type FakeMember,
 } from "./fakeData";
 
-export type Scenario = "login" | "member" | "secretary" | "scanner" | "organisation";
+export type Scenario =
+  | "login"
+  | "member"
+  | "secretary"
+  | "scanner"
+  | "organisation"
+  | "site_manager"
+  | "health_authority";
 
 export type FakeOptions = {
   scenario?: Scenario;
@@ -46,6 +77,8 @@ export type FakeOptions = {
   latencyMs?: number;
   /** Emit progress events over time on sync_now (mock mode), instead of finishing at once. */
   animateSync?: boolean;
+  /** The member's health code colour (my_health_code). */
+  healthColour?: "green" | "yellow" | "red";
 };
 
 export type Call = { cmd: string; args: unknown[] };
@@ -67,12 +100,29 @@ export class FakeBackend implements Backend {
   private devMode: boolean;
   private animateSync: boolean;
   scanner = { site_name: "口前镇检查站", scans_today: 128, turned_back_today: 3, last_scan_at: Date.now() - 4 * 60_000 };
+  // The checkpoint.
+  sites = demoSites();
+  siteCounts: Record<string, ScanCounts> = structuredClone(SITE_COUNTS);
+  recentScans: ScanRowView[] = demoRecentScans();
+  pendingAssisted = 0;
+  scanners: Record<string, Array<ScannerView & { phone: string }>> = {
+    "n-kq": [{ account_id: "0195a0c1-0000-7000-8000-000000000005", name_masked: "赵**", phone_masked: "139****0005", phone: "13900000005" }],
+  };
+  riskRegions: RiskRegionView[] = [
+    { id: "rr-1", code: "220203", name: "吉林省吉林市龙潭区" },
+    { id: "rr-2", code: "210100", name: "辽宁省沈阳市" },
+  ];
+  healthColour: "green" | "yellow" | "red";
+  /** When this device last fetched the health code (for the offline copy). */
+  healthFetchedAt = Date.now() - 12 * 60_000;
+  private nextId = 1;
 
   constructor(opts: FakeOptions = {}) {
     const scenario = opts.scenario ?? "login";
     this.latencyMs = opts.latencyMs ?? 0;
     this.devMode = opts.devMode ?? true;
     this.animateSync = opts.animateSync ?? false;
+    this.healthColour = opts.healthColour ?? "green";
     this.info = {
       version: "0.1.0",
       server_url: "https://huiji.example.cn",
@@ -99,6 +149,10 @@ export class FakeBackend implements Backend {
         return null;
       case "organisation":
         return byHome((a) => a.session.account.kind === "organisation");
+      case "scanner":
+      case "site_manager":
+      case "health_authority":
+        return byHome((a) => a.session.account.grants.some((g) => g.role === s));
       default:
         return byHome((a) => a.session.home === s && a.session.account.kind === "person");
     }
@@ -366,6 +420,512 @@ export class FakeBackend implements Backend {
     this.progressListeners.add(cb);
     return () => this.progressListeners.delete(cb);
   }
+
+  // ------------------------------------------------------------ the checkpoint
+
+  private session(): SessionView {
+    const s = this.info.session;
+    if (!s) throw err("Unauthorized", "请先登录，或登录已过期");
+    return s;
+  }
+
+  private grantNode(roles: Role[]): { id: string; name: string } | null {
+    const grants = this.session().account.grants;
+    for (const role of roles) {
+      const g = grants.find((x) => x.role === role && x.node_id);
+      if (g) return { id: g.node_id!, name: g.node_name ?? "" };
+    }
+    return null;
+  }
+
+  /** The site this account scans at (scanner grant, else site manager). */
+  private scanSite() {
+    return this.grantNode(["scanner", "site_manager"]);
+  }
+
+  private managedSite(): string {
+    const site = this.grantNode(["site_manager", "health_authority", "scanner"]);
+    if (!site) throw err("NoSite", "当前账号没有管理的站点");
+    return site.id;
+  }
+
+  private offlineError(): AppError {
+    return err("Network", "无法连接服务器，请检查网络后重试");
+  }
+
+  private requireOnline(): void {
+    if (!this.status.online) throw this.offlineError();
+  }
+
+  private trustAge(): { trust_updated_ms: number | null; trust_stale: boolean } {
+    const last = this.status.last_success_ms;
+    return { trust_updated_ms: last, trust_stale: last === null || Date.now() - last > 86_400_000 };
+  }
+
+  private assess(text: string, mode: Mode, tenths: number | null): ScanVerdictView {
+    const t = text.trim();
+    const upper = t.toUpperCase();
+    const nameIndex = [...t].reduce((a, c) => a + c.charCodeAt(0), 0) % DEMO_DISPLAY_NAMES.length;
+    const turnBack: TurnBackView[] = [];
+    let reason_code = "credential.valid";
+    let reason = "有效";
+    let colour: string | null = null;
+    let claims = true;
+    if (!upper.startsWith("HJ1:")) {
+      [reason_code, reason, claims] = ["credential.malformed", "无法识别的码", false];
+    } else if (upper.includes("BAD")) {
+      [reason_code, reason, claims] = ["credential.bad_signature", "签名无效（可能伪造）", false];
+    } else if (upper.includes("EXP")) {
+      [reason_code, reason] = ["credential.expired", "已过期"];
+    } else if (upper.includes("REV")) {
+      [reason_code, reason] = ["credential.revoked", "已吊销"];
+    } else if (mode.kind === "ticket" && !upper.includes("TKT")) {
+      [reason_code, reason] = ["credential.wrong_kind", "码类型不符"];
+    }
+    const valid = reason_code === "credential.valid";
+    if (mode.kind === "health") {
+      if (valid) colour = upper.includes("RED") ? "red" : upper.includes("YEL") ? "yellow" : "green";
+      if (!valid) turnBack.push({ code: "turn_back.invalid_code", message: "健康码无效，请劝返" });
+      if (colour === "red") turnBack.push({ code: "turn_back.red_code", message: "红码，请劝返" });
+      if (valid && upper.includes("RISK")) {
+        turnBack.push({ code: "turn_back.high_risk_region", message: "来自高风险地区，请劝返" });
+      }
+      if (tenths !== null && tenths >= 373) turnBack.push({ code: "turn_back.fever", message: "体温≥37.3℃，请劝返" });
+    }
+    const now = Math.floor(Date.now() / 1000);
+    return {
+      valid,
+      admitted: mode.kind === "health" ? turnBack.length === 0 : valid,
+      reason_code,
+      reason,
+      kind: claims ? (mode.kind === "health" ? "health_pass" : "event_ticket") : null,
+      display_name: claims ? DEMO_DISPLAY_NAMES[nameIndex] : null,
+      colour,
+      turn_back: turnBack,
+      temperature: tenths === null ? null : `${Math.floor(tenths / 10)}.${tenths % 10}`,
+      fever: tenths !== null && tenths >= 373,
+      expires_at: claims ? (reason_code === "credential.expired" ? now - 3600 : now + 20 * 3600) : null,
+      event_id: mode.kind === "ticket" ? mode.event_id : null,
+      ticket_id: null,
+      direction: mode.kind === "ticket" ? mode.direction : null,
+      scan_id: null,
+      ...this.trustAge(),
+    };
+  }
+
+  private count(site: string, admitted: boolean, turnedBack: boolean, assisted: boolean): void {
+    const c = (this.siteCounts[site] ??= { scans: 0, admitted: 0, turned_back: 0, assisted: 0 });
+    c.scans++;
+    if (admitted) c.admitted++;
+    if (turnedBack) c.turned_back++;
+    if (assisted) c.assisted++;
+  }
+
+  checkpoint_verify(text: string, mode: Mode): Promise<ScanVerdictView> {
+    return this.run("checkpoint_verify", [text, structuredClone(mode)], () => {
+      this.session();
+      return this.assess(text, mode, null);
+    });
+  }
+
+  checkpoint_record(
+    text: string,
+    mode: Mode,
+    temperature: string | null,
+    remark: string | null,
+  ): Promise<ScanVerdictView> {
+    return this.run("checkpoint_record", [text, structuredClone(mode), temperature, remark], () => {
+      this.session();
+      const site = this.scanSite();
+      if (!site) throw err("NoSite", "当前账号不是任何站点的扫码员");
+      const t = temperature?.trim() ? parseTemperature(temperature) : null;
+      cleanRemark(remark);
+      const view = this.assess(text, mode, t);
+      view.scan_id = `scan-${this.nextId++}`;
+      this.recentScans.unshift({
+        id: view.scan_id,
+        subject: view.display_name ?? "未识别",
+        verdict: view.reason_code,
+        colour: view.colour,
+        temperature: view.temperature,
+        admitted: view.admitted,
+        turn_back: view.turn_back.map((x) => x.code),
+        scanned_at: Date.now(),
+        synced: false,
+      });
+      this.count(site.id, view.admitted, view.turn_back.length > 0, false);
+      this.emitStatus({ pending: this.status.pending + 1 });
+      return view;
+    });
+  }
+
+  checkpoint_status(): Promise<CheckpointStatusView> {
+    return this.run("checkpoint_status", [], () => {
+      this.session();
+      const site = this.scanSite();
+      const today = site
+        ? { ...(this.siteCounts[site.id] ?? { scans: 0, admitted: 0, turned_back: 0, assisted: 0 }) }
+        : { scans: 0, admitted: 0, turned_back: 0, assisted: 0 };
+      return {
+        site_id: site?.id ?? null,
+        site_name: site?.name ?? "",
+        ...this.trustAge(),
+        keys: 2,
+        revocations: 17,
+        risk_regions: this.riskRegions.length,
+        today,
+        pending_assisted: this.pendingAssisted,
+      };
+    });
+  }
+
+  checkpoint_recent(limit: number): Promise<ScanRowView[]> {
+    return this.run("checkpoint_recent", [limit], () => structuredClone(this.recentScans.slice(0, limit)));
+  }
+
+  decode_qr_image(bytes: number[]): Promise<string[]> {
+    return this.run("decode_qr_image", [`<${bytes.length} bytes>`], () => {
+      if (bytes.length > 20 * 1024 * 1024) throw err("qr.too_large", "图片太大（不能超过 20 MB 或 4000 万像素）");
+      const b = bytes;
+      const isImage =
+        (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) || // PNG
+        (b[0] === 0xff && b[1] === 0xd8) || // JPEG
+        (b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46) || // GIF
+        (b[0] === 0x42 && b[1] === 0x4d) || // BMP
+        (b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46); // RIFF (WebP)
+      if (!isImage) throw err("qr.not_an_image", "无法识别的图片格式，请使用 PNG、JPEG、WebP、BMP 或 GIF 图片");
+      // The demo "decodes" a code written into the file as text (tests build such files).
+      const text = String.fromCharCode(...b.slice(0, 4096));
+      const m = /HJ1:[A-Za-z0-9:_\-+./]+/.exec(text);
+      if (!m) throw err("qr.no_code", "图片中没有找到二维码");
+      return [m[0]];
+    });
+  }
+
+  /** What the next webcam frames "show" (tests and the mock mode set it). */
+  frameCode: string | null = null;
+
+  decode_qr_frame(width: number, height: number, rgba: number[]): Promise<string[]> {
+    return this.run("decode_qr_frame", [width, height, rgba.length], () => {
+      if (width === 0 || height === 0) throw err("qr.empty_frame", "画面为空");
+      if (rgba.length !== width * height * 4) throw err("qr.bad_buffer", "画面数据与尺寸不符");
+      if (!this.frameCode) throw err("qr.no_code", "图片中没有找到二维码");
+      return [this.frameCode];
+    });
+  }
+
+  assisted_send_code(phone: string): Promise<SmsSent> {
+    return this.run("assisted_send_code", [phone], () => {
+      checkPhone(phone);
+      this.requireOnline();
+      this.codes.set(phone.trim(), DEV_CODE);
+      return { retry_after_secs: 60, dev_code: this.devMode ? DEV_CODE : null };
+    });
+  }
+
+  assisted_register(input: AssistedInput): Promise<AssistedResultView> {
+    return this.run("assisted_register", [structuredClone(input)], () => {
+      this.session();
+      const site = this.scanSite();
+      if (!site) throw err("NoSite", "当前账号不是任何站点的扫码员");
+      const issues = registrationIssues(input.phone, input.name, input.id_number);
+      if (issues.length > 0) throw err(issues[0].code, issues[0].message);
+      const t = input.temperature.trim() ? parseTemperature(input.temperature) : null;
+      cleanRemark(input.remark);
+      const code = input.sms_code?.trim() || null;
+      const queued = !this.status.online;
+      if (!queued && code !== null && this.codes.get(input.phone.trim()) !== code) {
+        throw err("SmsCodeWrong", "验证码错误");
+      }
+      const fever = t !== null && t >= 373;
+      const name_masked = maskName(input.name.trim());
+      if (queued) this.pendingAssisted++;
+      this.recentScans.unshift({
+        id: `scan-${this.nextId++}`,
+        subject: name_masked,
+        verdict: "assisted",
+        colour: null,
+        temperature: t === null ? null : `${Math.floor(t / 10)}.${t % 10}`,
+        admitted: !fever,
+        turn_back: fever ? ["turn_back.fever"] : [],
+        scanned_at: Date.now(),
+        synced: false,
+      });
+      this.count(site.id, !fever, fever, true);
+      return { name_masked, queued, verified: !queued && code !== null, fever };
+    });
+  }
+
+  my_health_code(): Promise<HealthCodeView> {
+    return this.run("my_health_code", [], () => {
+      const account = this.session().account;
+      if (!account.real_name || account.needs_profile) {
+        throw err("ProfileNeeded", "请先填写真实姓名和身份证号，再领取吉祥码");
+      }
+      const now = Date.now();
+      const offline = !this.status.online;
+      if (!offline) this.healthFetchedAt = now;
+      const fetched = this.healthFetchedAt;
+      const issued_at = Math.floor(fetched / 1000);
+      const expires_at = issued_at + 24 * 3600;
+      const text = `HJ1:${this.healthColour.toUpperCase()}:${account.id.slice(-6)}:${issued_at}`;
+      return {
+        text,
+        svg: fakeQrSvg(text),
+        colour: this.healthColour,
+        display_name: maskName(account.real_name),
+        issued_at,
+        expires_at,
+        expired: Math.floor(now / 1000) >= expires_at,
+        fetched_at: fetched,
+        age_secs: Math.max(0, Math.floor((now - fetched) / 1000)),
+        offline,
+      };
+    });
+  }
+
+  /** The managed site and its sub-sites, parents first, depth counted from it. */
+  private subtree(): Array<SiteView & { contact_phone: string | null }> {
+    const root = this.managedSite();
+    const inTree = new Set([root]);
+    const out: Array<SiteView & { contact_phone: string | null }> = [];
+    const rootSite = this.sites.find((s) => s.id === root);
+    if (!rootSite) return out;
+    const base = rootSite.depth;
+    for (const s of this.sites) {
+      if (s.id === root || (s.parent_id && inTree.has(s.parent_id))) {
+        inTree.add(s.id);
+        out.push({ ...s, depth: s.depth - base });
+      }
+    }
+    return out;
+  }
+
+  sites_list(): Promise<SiteView[]> {
+    return this.run("sites_list", [], () =>
+      this.subtree().map(({ contact_phone: _p, ...view }) => view),
+    );
+  }
+
+  private checkSiteForm(form: SiteForm): { address: string | null; contact: string | null; phone: string | null } {
+    const n = [...form.name.trim()].length;
+    if (n < 2 || n > 60) throw err("NodeNameInvalid", "组织名称应为2到60个字符");
+    const clean = (v: string | null) => (v?.trim() ? v.trim() : null);
+    const address = clean(form.address);
+    const contact = clean(form.contact);
+    if ((address && [...address].length > 100) || (contact && [...contact].length > 20)) {
+      throw err("SiteFieldTooLong", "地址不超过100字，负责人不超过20字");
+    }
+    const phone = clean(form.contact_phone);
+    if (phone) checkPhone(phone);
+    return { address, contact, phone };
+  }
+
+  site_create(form: SiteForm): Promise<NodeResult> {
+    return this.run("site_create", [structuredClone(form)], () => {
+      this.requireOnline();
+      if (!form.parent_id) throw err("ParentRequired", "请选择上级站点");
+      const tree = this.subtree();
+      const parent = this.sites.find((s) => s.id === form.parent_id);
+      if (!parent) throw err("NotFound", "站点不存在");
+      if (!tree.some((s) => s.id === parent.id)) throw err("Forbidden", "没有权限管理该站点");
+      const f = this.checkSiteForm(form);
+      const id = `n-new-${this.nextId++}`;
+      // After the parent's last descendant, so the list stays depth-first.
+      let at = this.sites.indexOf(parent) + 1;
+      while (at < this.sites.length && this.sites[at].depth > parent.depth) at++;
+      this.sites.splice(at, 0, {
+        id,
+        parent_id: parent.id,
+        name: form.name.trim(),
+        depth: parent.depth + 1,
+        address: f.address,
+        contact: f.contact,
+        contact_phone: f.phone,
+        contact_phone_masked: f.phone ? maskPhone(f.phone) : null,
+      });
+      this.siteCounts[id] = { scans: 0, admitted: 0, turned_back: 0, assisted: 0 };
+      return { id, name: form.name.trim(), kind: "site", parent_id: parent.id };
+    });
+  }
+
+  site_edit(id: string, form: SiteForm): Promise<NodeResult> {
+    return this.run("site_edit", [id, structuredClone(form)], () => {
+      this.requireOnline();
+      const site = this.sites.find((s) => s.id === id);
+      if (!site) throw err("NotFound", "站点不存在");
+      if (form.parent_id && form.parent_id !== site.parent_id) {
+        throw err("MoveNotSupported", "编辑站点时不能更改上级站点");
+      }
+      const f = this.checkSiteForm(form);
+      Object.assign(site, {
+        name: form.name.trim(),
+        address: f.address,
+        contact: f.contact,
+        contact_phone: f.phone,
+        contact_phone_masked: f.phone ? maskPhone(f.phone) : null,
+      });
+      return { id, name: site.name, kind: "site", parent_id: site.parent_id };
+    });
+  }
+
+  site_scanners(id: string): Promise<ScannerView[]> {
+    return this.run("site_scanners", [id], () => {
+      this.requireOnline();
+      return (this.scanners[id] ?? []).map(({ phone: _p, ...v }) => v);
+    });
+  }
+
+  site_add_scanner(id: string, phone: string, name: string): Promise<ScannerView> {
+    return this.run("site_add_scanner", [id, phone, name], () => {
+      this.requireOnline();
+      checkPhone(phone);
+      const issue = registrationIssues(null, name, "x").find((i) => i.field === "real_name");
+      if (issue) throw err(issue.code, issue.message);
+      const list = (this.scanners[id] ??= []);
+      const p = phone.trim();
+      if (list.some((s) => s.phone === p)) throw err("ScannerExists", "该手机号已是本站点的扫码员");
+      const v = {
+        account_id: `acc-${this.nextId++}`,
+        name_masked: maskName(name.trim()),
+        phone_masked: maskPhone(p),
+        phone: p,
+      };
+      list.push(v);
+      return { account_id: v.account_id, name_masked: v.name_masked, phone_masked: v.phone_masked };
+    });
+  }
+
+  site_stats(): Promise<SiteStatsView> {
+    return this.run("site_stats", [], () => {
+      const tree = this.subtree();
+      const zero = (): ScanCounts => ({ scans: 0, admitted: 0, turned_back: 0, assisted: 0 });
+      const add = (a: ScanCounts, b: ScanCounts) => {
+        a.scans += b.scans;
+        a.admitted += b.admitted;
+        a.turned_back += b.turned_back;
+        a.assisted += b.assisted;
+      };
+      const rows: SiteStatsRow[] = tree.map((s) => ({
+        node_id: s.id,
+        parent_id: s.parent_id,
+        name: s.name,
+        depth: s.depth,
+        own: { ...(this.siteCounts[s.id] ?? zero()) },
+        subtree: zero(),
+      }));
+      // Children come after their parents: add each row's own counts to it and its ancestors.
+      const byId = new Map(rows.map((r) => [r.node_id, r]));
+      for (const r of rows) {
+        let cur: SiteStatsRow | undefined = r;
+        while (cur) {
+          add(cur.subtree, r.own);
+          cur = cur.parent_id ? byId.get(cur.parent_id) : undefined;
+        }
+      }
+      const d = new Date();
+      const pad = (n: number) => String(n).padStart(2, "0");
+      return {
+        rows,
+        offline: !this.status.online,
+        date: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`,
+      };
+    });
+  }
+
+  private findPerson(idNumber: string | null, phone: string | null): { name: string; id: string | null } {
+    const id = idNumber?.trim().toUpperCase() || null;
+    const p = phone?.trim() || null;
+    if (!id === !p) throw err("IdentifyOnce", "请填写身份证号或手机号其中一项");
+    if (p) {
+      checkPhone(p);
+      const m = this.members.find((x) => x.phone === p);
+      const a = this.accounts.find((x) => x.phone === p);
+      const name = m?.name ?? a?.session.account.real_name;
+      if (!name) throw err("PersonNotFound", "没有找到该身份证号或手机号对应的注册人员");
+      return { name, id: m?.id_number_masked ?? a?.session.account.id_number_masked ?? null };
+    }
+    const issue = registrationIssues(null, "张三", id!).find((i) => i.field === "id_number");
+    if (issue) throw err(issue.code, issue.message);
+    const masked = maskId(id!);
+    const m = this.members.find((x) => x.id_number_masked === masked);
+    const a = this.accounts.find((x) => x.session.account.id_number_masked === masked);
+    const name = m?.name ?? a?.session.account.real_name;
+    if (!name) throw err("PersonNotFound", "没有找到该身份证号或手机号对应的注册人员");
+    return { name, id: masked };
+  }
+
+  health_set_status(request: SetHealthStatusRequest): Promise<HealthStatusResult> {
+    return this.run("health_set_status", [structuredClone(request)], () => {
+      this.requireOnline();
+      const colour = normaliseColour(request.colour);
+      if (!colour) throw err("ColourInvalid", "健康码颜色应为 绿、黄 或 红");
+      const person = this.findPerson(request.id_number, request.phone);
+      return {
+        name_masked: maskName(person.name),
+        id_number_masked: person.id,
+        colour,
+        from_high_risk: request.from_high_risk,
+        revoked: 1,
+      };
+    });
+  }
+
+  health_import_csv(csv: string): Promise<ImportReport> {
+    return this.run("health_import_csv", [csv], () => {
+      this.requireOnline();
+      const lines = csv.replace(/^\uFEFF/, "").split(/\r?\n/);
+      const header = (lines[0] ?? "").split(",").map((h) => h.trim().toLowerCase());
+      const idCol = header.findIndex((h) => h === "身份证号" || h === "id_number");
+      const phoneCol = header.findIndex((h) => h === "手机号" || h === "phone");
+      const colourCol = header.findIndex((h) => h === "健康码" || h === "颜色" || h === "colour");
+      if ((idCol < 0 && phoneCol < 0) || colourCol < 0) {
+        throw err("CsvHeader", "表头应包含 身份证号 或 手机号，以及 健康码");
+      }
+      const errors: ImportRowError[] = [];
+      let total = 0;
+      lines.slice(1).forEach((line, i) => {
+        if (!line.trim()) return;
+        total++;
+        const cells = line.split(",").map((c) => c.trim());
+        try {
+          if (!normaliseColour(cells[colourCol] ?? "")) throw err("ColourInvalid", "健康码颜色应为 绿、黄 或 红");
+          this.findPerson(idCol >= 0 ? cells[idCol] || null : null, phoneCol >= 0 ? cells[phoneCol] || null : null);
+        } catch (e) {
+          const a = e as AppError;
+          errors.push({ line: i + 2, code: a.code, message: a.message });
+        }
+      });
+      return { total, applied: total - errors.length, errors };
+    });
+  }
+
+  risk_regions(): Promise<RiskRegionView[]> {
+    return this.run("risk_regions", [], () => structuredClone(this.riskRegions));
+  }
+
+  risk_region_add(code: string, name: string): Promise<RiskRegionView[]> {
+    return this.run("risk_region_add", [code, name], () => {
+      this.managedSite();
+      const c = code.trim();
+      if (!/^\d{6}$/.test(c) || c.startsWith("00")) {
+        throw err("RegionCodeInvalid", "地区代码应为6位数字的行政区划代码，例如 220221");
+      }
+      if (this.riskRegions.some((r) => r.code === c)) throw err("RiskRegionExists", "该地区已在高风险地区列表中");
+      this.riskRegions = [...this.riskRegions, { id: `rr-new-${this.nextId++}`, code: c, name: name.trim() }].sort(
+        (a, b) => a.code.localeCompare(b.code),
+      );
+      return structuredClone(this.riskRegions);
+    });
+  }
+
+  risk_region_remove(id: string): Promise<RiskRegionView[]> {
+    return this.run("risk_region_remove", [id], () => {
+      if (!this.riskRegions.some((r) => r.id === id)) throw err("NotFound", "记录不存在");
+      this.riskRegions = this.riskRegions.filter((r) => r.id !== id);
+      return structuredClone(this.riskRegions);
+    });
+  }
 }
 
 function checkPhone(phone: string): void {
@@ -407,4 +967,34 @@ function matches(m: FakeMember, text: string): boolean {
   if (m.pinyin && (m.pinyin.includes(text) || m.initials.startsWith(text))) return true;
   if (/^\d{3,}$/.test(text) && m.phone?.endsWith(text)) return true;
   return !!m.credit_code && m.credit_code.toLowerCase().includes(text);
+}
+
+/** "36.5" (also "36", "36.5℃") as tenths, like the Rust parse_temperature. */
+function parseTemperature(text: string): number {
+  const t = text.trim().replace(/[℃Cc]$/, "").replace(/°$/, "").trim();
+  const m = /^(\d{1,2})(?:\.(\d))?$/.exec(t);
+  if (!m) throw err("TemperatureFormat", "体温请填写数字，最多一位小数，例如 36.5");
+  const tenths = Number(m[1]) * 10 + Number(m[2] ?? 0);
+  if (tenths < 340 || tenths > 430) throw err("TemperatureOutOfRange", "体温应在34.0到43.0°C之间");
+  return tenths;
+}
+
+function cleanRemark(remark: string | null): void {
+  if (remark && [...remark.trim()].length > 200) throw err("RemarkTooLong", "备注不超过200字");
+}
+
+function normaliseColour(c: string): "green" | "yellow" | "red" | null {
+  const v = c.trim().toLowerCase();
+  if (v === "green" || v === "绿" || v === "绿码") return "green";
+  if (v === "yellow" || v === "黄" || v === "黄码") return "yellow";
+  if (v === "red" || v === "红" || v === "红码") return "red";
+  return null;
+}
+
+/** 张三 → 张*, 李明华 → 李**, 欧阳娜娜 → 欧阳** (like the Rust mask_name). */
+export function maskName(name: string): string {
+  const cs = [...name];
+  const compound = ["欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "司徒", "慕容"];
+  const keep = cs.length > 2 && compound.some((c) => name.startsWith(c)) ? 2 : 1;
+  return cs.map((c, i) => (i < keep || c === "·" ? c : "*")).join("");
 }

@@ -1,7 +1,7 @@
 // Realistic demo data for the in-memory backend (tests and the browser mock mode). The
 // accounts mirror the server's demo accounts in the README.
 
-import type { AccountView, MemberRow, NoticeView, SessionView } from "./bindings";
+import type { AccountView, MemberRow, NoticeView, ScanCounts, ScanRowView, SessionView, SiteView } from "./bindings";
 
 export const DEMO_PASSWORD = "Huiji2026";
 export const DEV_CODE = "123456";
@@ -91,6 +91,22 @@ export function demoAccounts(): FakeAccount[] {
         { role: "reviewer", node_id: "n-jsia", node_name: "江苏省互联网协会", node_path: "/江苏省互联网协会/" },
       ],
       "secretary",
+    ),
+    person(
+      "0195a0c1-0000-7000-8000-000000000004",
+      "13900000004",
+      "刘国庆",
+      "22022119750603" + "211" + idCheckChar("22022119750603211"),
+      [{ role: "site_manager", node_id: "n-yj", node_name: "永吉县", node_path: "/永吉县/" }],
+      "scanner",
+    ),
+    person(
+      "0195a0c1-0000-7000-8000-000000000006",
+      "13900000006",
+      "孙丽娟",
+      "22022119800214" + "302" + idCheckChar("22022119800214302"),
+      [{ role: "health_authority", node_id: "n-yj", node_name: "永吉县", node_path: "/永吉县/" }],
+      "scanner",
     ),
     person(
       "0195a0c1-0000-7000-8000-000000000005",
@@ -260,4 +276,102 @@ export function demoMembers(): FakeMember[] {
     });
   }
   return out;
+}
+
+// ------------------------------------------------------------------ the checkpoint (seed 002)
+
+/** The sites of the demo tree (永吉县 and its checkpoints), parents before children. */
+export function demoSites(): Array<SiteView & { contact_phone: string | null }> {
+  const site = (
+    id: string,
+    parent_id: string | null,
+    name: string,
+    depth: number,
+    address: string | null,
+    contact: string | null,
+    phone: string | null,
+  ) => ({
+    id,
+    parent_id,
+    name,
+    depth,
+    address,
+    contact,
+    contact_phone: phone,
+    contact_phone_masked: phone ? maskPhone(phone) : null,
+  });
+  return [
+    site("n-yj", null, "永吉县", 0, "吉林省吉林市永吉县口前镇", "刘国庆", "13900000004"),
+    site("n-kq", "n-yj", "口前镇检查站", 1, "永吉县口前镇吉桦路与建设街交汇处", "王建国", "13504321188"),
+    site("n-kq-gs", "n-kq", "口前镇高速路口卡点", 2, "珲乌高速口前收费站出口", "李志军", "13604325521"),
+    site("n-kq-hc", "n-kq", "口前镇火车站卡点", 2, "永吉站出站口", null, null),
+    site("n-clh", "n-yj", "岔路河镇检查站", 1, "永吉县岔路河镇中心街", "赵海峰", "13844217730"),
+    site("n-clh-fwq", "n-clh", "岔路河镇服务区卡点", 2, "长吉北线岔路河服务区", "陈静", "13943216605"),
+  ];
+}
+
+/** Today's own counts per site, before any scan the demo records. */
+export const SITE_COUNTS: Record<string, ScanCounts> = {
+  "n-yj": { scans: 0, admitted: 0, turned_back: 0, assisted: 0 },
+  "n-kq": { scans: 128, admitted: 125, turned_back: 3, assisted: 4 },
+  "n-kq-gs": { scans: 342, admitted: 331, turned_back: 11, assisted: 9 },
+  "n-kq-hc": { scans: 96, admitted: 95, turned_back: 1, assisted: 2 },
+  "n-clh": { scans: 77, admitted: 76, turned_back: 1, assisted: 0 },
+  "n-clh-fwq": { scans: 210, admitted: 204, turned_back: 6, assisted: 5 },
+};
+
+export const DEMO_DISPLAY_NAMES = ["张*", "李**", "王*", "刘**", "陈*", "杨**", "赵*", "孙**"];
+
+/** A few of today's scans at 口前镇检查站, newest first. */
+export function demoRecentScans(now: number = Date.now()): ScanRowView[] {
+  const row = (i: number, subject: string, minutesAgo: number, extra: Partial<ScanRowView> = {}): ScanRowView => ({
+    id: `scan-demo-${i}`,
+    subject,
+    verdict: "credential.valid",
+    colour: "green",
+    temperature: "36.5",
+    admitted: true,
+    turn_back: [],
+    scanned_at: now - minutesAgo * 60_000,
+    synced: true,
+    ...extra,
+  });
+  return [
+    row(1, "王*", 4, { temperature: "36.7", synced: false }),
+    row(2, "刘**", 9, { colour: "red", admitted: false, turn_back: ["turn_back.red_code"] }),
+    row(3, "杨**", 15, { temperature: null }),
+    row(4, "陈*", 22, { colour: "yellow", temperature: "36.4" }),
+  ];
+}
+
+/** A QR-looking SVG for the mock mode (not a readable code: the real one comes from Rust). */
+export function fakeQrSvg(text: string): string {
+  const n = 29;
+  let h = 2166136261;
+  for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  const rand = rng(h);
+  const finder = (x: number, y: number) => {
+    for (const [ox, oy] of [[0, 0], [n - 7, 0], [0, n - 7]]) {
+      const dx = x - ox;
+      const dy = y - oy;
+      if (dx >= 0 && dx < 7 && dy >= 0 && dy < 7) {
+        const ring = Math.max(Math.abs(dx - 3), Math.abs(dy - 3));
+        return ring !== 2;
+      }
+    }
+    return null;
+  };
+  let path = "";
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      const f = finder(x, y);
+      const dark = f === null ? rand() < 0.5 : f;
+      if (dark) path += `M${x + 4} ${y + 4}h1v1h-1z`;
+    }
+  }
+  const size = n + 8;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="256" height="256" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges">` +
+    `<rect x="0" y="0" width="${size}" height="${size}" fill="#fff"/><path fill="#000" d="${path}"/></svg>`
+  );
 }

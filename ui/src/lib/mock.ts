@@ -1,10 +1,19 @@
 // Browser mock mode for previews and screenshots, outside Tauri only:
-//   ?mock=login|member|secretary|scanner|organisation  which screen to open on
+//   ?mock=login|member|secretary|scanner|organisation|site_manager|health_authority
+//                     which screen to open on
 //   &offline=1        start offline          &pending=N   outbox size
 //   &lang=en          English                &never=1     never synced
 import { FakeBackend, type Scenario } from "./fake";
 
-const SCENARIOS: readonly Scenario[] = ["login", "member", "secretary", "scanner", "organisation"];
+const SCENARIOS: readonly Scenario[] = [
+  "login",
+  "member",
+  "secretary",
+  "scanner",
+  "organisation",
+  "site_manager",
+  "health_authority",
+];
 
 export function mockScenario(search: string): Scenario | null {
   const v = new URLSearchParams(search).get("mock");
@@ -14,7 +23,7 @@ export function mockScenario(search: string): Scenario | null {
 
 export function mockBackend(search: string): FakeBackend {
   const q = new URLSearchParams(search);
-  return new FakeBackend({
+  const fake = new FakeBackend({
     scenario: mockScenario(search) ?? "login",
     online: q.get("offline") !== "1",
     pending: Number(q.get("pending") ?? (q.get("offline") === "1" ? 3 : 0)) || 0,
@@ -22,5 +31,9 @@ export function mockBackend(search: string): FakeBackend {
     lastSuccessMs: q.get("never") === "1" ? null : undefined,
     latencyMs: 120,
     animateSync: true,
+    healthColour: (["green", "yellow", "red"] as const).find((c) => c === q.get("colour")) ?? "green",
   });
+  // The webcam "sees" a code at once (a real frame never reaches the fake decoder).
+  fake.frameCode = "HJ1:DEMO-CAMERA";
+  return fake;
 }

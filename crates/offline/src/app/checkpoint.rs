@@ -30,7 +30,7 @@ const KEY_HEALTH_PASS: &str = "health_pass";
 
 /// The trust data a verdict needs, rebuilt only when the store has changed.
 pub(crate) struct TrustCache {
-    generation: u64,
+    version: (i64, i64, i64),
     trust: Arc<TrustList>,
     revoked: Arc<RevocationList>,
     regions: Arc<RiskRegions>,
@@ -52,7 +52,7 @@ fn bodies<T: serde::de::DeserializeOwned>(store: &Store, kind: RecordKind) -> Re
     })
 }
 
-fn load_trust(store: &Store, generation: u64) -> Result<TrustCache> {
+fn load_trust(store: &Store, version: (i64, i64, i64)) -> Result<TrustCache> {
     let keys: Vec<TrustKeyBody> = bodies(store, RecordKind::TrustKey)?;
     let revs: Vec<RevocationBody> = bodies(store, RecordKind::Revocation)?;
     let regions: Vec<RiskRegionBody> = bodies(store, RecordKind::RiskRegion)?;
@@ -70,7 +70,7 @@ fn load_trust(store: &Store, generation: u64) -> Result<TrustCache> {
         updated_at: 0,
     };
     Ok(TrustCache {
-        generation,
+        version,
         trust: Arc::new(trust),
         revoked: Arc::new(RevocationList::from_keys(revs.iter().map(|r| r.key.as_str()))),
         regions: Arc::new(RiskRegions::from_codes(regions.iter().map(|r| r.code.as_str()))),
@@ -127,11 +127,13 @@ fn scan_site(session: &SessionView) -> Option<(Uuid, String)> {
 
 impl AppCore {
     fn trust_cache(&self) -> Result<(Arc<TrustList>, Arc<RevocationList>, Arc<RiskRegions>)> {
-        let generation = self.store().generation();
+        // Scans are written all the time; the trust data changes only with a pull or
+        // a risk region edited here, so the cache is keyed on that, not on every write.
+        let version = self.store().trust_version()?;
         let mut guard = self.trust_slot();
-        let fresh = guard.as_ref().is_some_and(|c| c.generation == generation);
+        let fresh = guard.as_ref().is_some_and(|c| c.version == version);
         if !fresh {
-            *guard = Some(load_trust(self.store(), generation)?);
+            *guard = Some(load_trust(self.store(), version)?);
         }
         let c = guard.as_ref().ok_or(Error::NotFound)?;
         Ok((c.trust.clone(), c.revoked.clone(), c.regions.clone()))
@@ -236,7 +238,7 @@ impl AppCore {
     /// When the trust data last came from the server (the last successful sync), and
     /// whether that is more than a day ago.
     fn trust_age(&self) -> (Option<i64>, bool) {
-        let last = self.store().status().ok().and_then(|s| s.last_success_ms);
+        let last = self.store().last_success_ms().ok().flatten();
         let now = self.store().now();
         (last, last.is_none_or(|t| trust_stale(now / 1000, t / 1000)))
     }

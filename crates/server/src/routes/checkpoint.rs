@@ -164,6 +164,12 @@ pub async fn edit_site(
     let name = req.name.trim().to_owned();
     check_new_node(&name, NodeKind::Site, Some(NodeKind::Site))?;
     let (address, contact, contact_phone) = site_fields(&req)?;
+    // The app shows the phone masked and cannot send it back: absent keeps it, an
+    // empty string clears it.
+    let contact_phone = match req.contact_phone.as_deref() {
+        None => body.contact_phone.take(),
+        Some(_) => contact_phone,
+    };
     body.name = name.clone();
     body.address = address;
     body.contact = contact;
