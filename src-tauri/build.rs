@@ -35,6 +35,9 @@ const COMMANDS: &[&str] = &[
     "risk_regions",
     "risk_region_add",
     "risk_region_remove",
+    "events_list",
+    "my_ticket",
+    "event_attendance",
 ];
 
 fn main() {

@@ -84,6 +84,9 @@ pub fn run() {
             commands::checkpoint::risk_regions,
             commands::checkpoint::risk_region_add,
             commands::checkpoint::risk_region_remove,
+            commands::checkpoint::events_list,
+            commands::checkpoint::my_ticket,
+            commands::checkpoint::event_attendance,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Huiji app");

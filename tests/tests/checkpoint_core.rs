@@ -187,3 +187,65 @@ async fn my_code_is_shown_offline_with_its_age() {
     assert_eq!(kept.text, code.text);
     assert_eq!(kept.colour, "red");
 }
+
+#[tokio::test]
+async fn a_ticket_admitted_at_two_offline_scanners_is_flagged_after_sync() {
+    use huiji_domain::credential::Direction;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("server");
+    let mut server = ServerProcess::start(&data, None);
+    let base = server.base_url.clone();
+
+    let member = AppCore::open(&dir.path().join("member"), &base).unwrap();
+    member.login_password("13800000001", DEMO_PASSWORD).await.unwrap();
+    member.sync_now(&no_events()).await.unwrap();
+    let events = member.events_list().unwrap();
+    let event = events.iter().find(|e| e.title == "2026年度会员大会").unwrap().clone();
+    let ticket = member.my_ticket(&event.id).await.unwrap();
+    assert!(!ticket.offline && ticket.svg.contains("<svg"));
+
+    // Two scanners at two gates, synced, then cut off.
+    let gate_a = AppCore::open(&dir.path().join("gate-a"), &base).unwrap();
+    let gate_b = AppCore::open(&dir.path().join("gate-b"), &base).unwrap();
+    for g in [&gate_a, &gate_b] {
+        g.login_password("13900000005", DEMO_PASSWORD).await.unwrap();
+        g.sync_now(&no_events()).await.unwrap();
+    }
+    server.kill_hard();
+    // The member's ticket still shows, from the phone's copy.
+    assert!(member.my_ticket(&event.id).await.unwrap().offline);
+
+    let mode = |direction| ScanMode::Ticket {
+        event: event.id.parse().unwrap(),
+        direction,
+        reentry_allowed: event.reentry_allowed,
+    };
+    let a = gate_a.checkpoint_record(&ticket.text, mode(Direction::In), None, None).unwrap();
+    assert!(a.admitted, "{a:?}");
+    // The same gate refuses it a second time, by its own log.
+    let again = gate_a.checkpoint_verify(&ticket.text, mode(Direction::In)).unwrap();
+    assert_eq!(again.reason_code, "credential.already_used");
+    assert!(!again.admitted);
+    let b = gate_b.checkpoint_record(&ticket.text, mode(Direction::In), None, None).unwrap();
+    assert!(b.admitted, "gate B has not heard of gate A: {b:?}");
+    // Out at gate A, and no re-entry for this event.
+    let out = gate_a.checkpoint_record(&ticket.text, mode(Direction::Out), None, None).unwrap();
+    assert!(out.admitted);
+    let back = gate_a.checkpoint_verify(&ticket.text, mode(Direction::In)).unwrap();
+    assert_eq!(back.reason_code, "credential.already_used");
+    assert_eq!(back.reason, "该活动不允许离场后再次入场");
+
+    let _server = ServerProcess::restart(&data, &base);
+    for g in [&gate_a, &gate_b] {
+        let st = g.sync_now(&no_events()).await.unwrap();
+        assert!(st.online && st.pending == 0, "{st:?}");
+    }
+    let secretary = AppCore::open(&dir.path().join("secretary"), &base).unwrap();
+    secretary.login_password("13900000001", DEMO_PASSWORD).await.unwrap();
+    let att = secretary.event_attendance(&event.id).await.unwrap();
+    assert_eq!(att.checked_in, 1);
+    assert_eq!(att.admitted_scans, 3);
+    assert_eq!(att.conflicts.len(), 1, "{att:?}");
+    assert_eq!(att.conflicts[0].subject, "欧阳**");
+    assert!(att.conflicts[0].flagged_at > att.conflicts[0].earlier_at);
+}

@@ -216,7 +216,12 @@ impl Role {
             Role::SystemAdmin => true,
             Role::Secretary => matches!(
                 action,
-                ViewMembers | ManageMembers | ReviewApplications | PublishNotice | ManageNodes
+                ViewMembers
+                    | ManageMembers
+                    | ReviewApplications
+                    | PublishNotice
+                    | ManageNodes
+                    | ManageEvents
             ),
             Role::Reviewer => matches!(action, ViewMembers | ReviewApplications),
             Role::SiteManager => matches!(action, ManageSites | ViewScans | RecordScan),
@@ -240,6 +245,8 @@ pub enum Action {
     ViewScans,
     RecordScan,
     SetHealthStatus,
+    /// Create events, issue tickets, see check-ins and double admissions.
+    ManageEvents,
     Administer,
 }
 

@@ -28,6 +28,8 @@ pub enum RecordKind {
     Revocation,
     /// A high-risk region, kept by the health authority.
     RiskRegion,
+    /// An event (活动) that tickets are scanned for.
+    Event,
 }
 
 /// Who may see a kind of record.
@@ -52,7 +54,7 @@ pub struct KindSpec {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 7] = [
+    pub const ALL: [RecordKind; 8] = [
         RecordKind::OrgNode,
         RecordKind::Member,
         RecordKind::Notice,
@@ -60,6 +62,7 @@ impl RecordKind {
         RecordKind::TrustKey,
         RecordKind::Revocation,
         RecordKind::RiskRegion,
+        RecordKind::Event,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +74,7 @@ impl RecordKind {
             RecordKind::TrustKey => "trust_key",
             RecordKind::Revocation => "revocation",
             RecordKind::RiskRegion => "risk_region",
+            RecordKind::Event => "event",
         }
     }
 
@@ -114,6 +118,13 @@ impl RecordKind {
             },
             RecordKind::RiskRegion => KindSpec {
                 write: Some(Action::SetHealthStatus),
+                visibility: Visibility::Public,
+                append_only: false,
+            },
+            // Title, place and time are an announcement: every device may show them,
+            // and any checkpoint may be asked to scan an event's tickets.
+            RecordKind::Event => KindSpec {
+                write: Some(Action::ManageEvents),
                 visibility: Visibility::Public,
                 append_only: false,
             },
@@ -227,6 +238,22 @@ pub struct TrustKeyBody {
     pub revoked: bool,
 }
 
+/// An event. Registration, capacity and fees come with the events feature; the
+/// checkpoint needs what a scanner shows and whether a ticket may come back in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventBody {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// Unix ms.
+    pub starts_at: i64,
+    pub ends_at: i64,
+    /// After leaving, the same ticket may enter again.
+    #[serde(default)]
+    pub reentry_allowed: bool,
+}
+
 /// A revoked credential: `credential::revocation_key` of its id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -293,6 +320,11 @@ pub const KIND_MISMATCH: DomainError = DomainError::new(
     "KindMismatch",
     "记录类型与已有记录不一致",
     "The record kind differs from the stored record",
+);
+pub const EVENT_INVALID: DomainError = DomainError::new(
+    "EventInvalid",
+    "活动标题应为1到100个字符，结束时间应晚于开始时间",
+    "An event needs a 1–100 character title and must end after it starts",
 );
 pub const BAD_VERSION: DomainError =
     DomainError::new("BadVersion", "版本号无效", "The base version is invalid");
@@ -371,6 +403,16 @@ pub fn validate_body(kind: RecordKind, body: &serde_json::Value) -> Result<()> {
             let b: RevocationBody = typed(body)?;
             if b.key.len() != 32 || !b.key.bytes().all(|c| c.is_ascii_hexdigit()) {
                 return Err(BODY_INVALID);
+            }
+        }
+        RecordKind::Event => {
+            let b: EventBody = typed(body)?;
+            let t = b.title.trim().chars().count();
+            if !(1..=100).contains(&t)
+                || b.ends_at <= b.starts_at
+                || b.place.as_deref().is_some_and(|p| p.chars().count() > 100)
+            {
+                return Err(EVENT_INVALID);
             }
         }
         RecordKind::RiskRegion => {

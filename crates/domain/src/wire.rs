@@ -434,3 +434,50 @@ pub struct KeyView {
     pub retired_at: Option<i64>,
     pub revoked: bool,
 }
+
+/// A member's event ticket (a signed credential).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TicketResponse {
+    pub text: String,
+    pub event_id: Uuid,
+    pub ticket_id: Uuid,
+    pub title: String,
+    pub place: Option<String>,
+    /// Unix ms.
+    pub starts_at: i64,
+    pub ends_at: i64,
+}
+
+/// One ticket admitted twice by scanners that were offline together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TicketConflictView {
+    pub ticket_id: Uuid,
+    /// Masked name on the ticket.
+    pub subject: String,
+    pub reason: String,
+    /// The later scan, flagged.
+    pub flagged_scan: Uuid,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub flagged_at: i64,
+    pub flagged_site: String,
+    pub earlier_scan: Uuid,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub earlier_at: i64,
+    pub earlier_site: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AttendanceView {
+    pub event_id: Uuid,
+    pub title: String,
+    /// Tickets that came in at least once.
+    pub checked_in: u32,
+    pub inside: u32,
+    pub admitted_scans: u32,
+    pub conflicts: Vec<TicketConflictView>,
+}

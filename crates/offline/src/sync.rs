@@ -196,7 +196,8 @@ impl SyncClient {
                 "{}/api/v1/sync/pull?cursor={cursor}&limit={}",
                 self.base, self.pull_limit
             );
-            let page: PullResponse = self.send(|| self.http.get(&url)).await?;
+            let raw: RawPage = self.send(|| self.http.get(&url)).await?;
+            let page = raw.into_page()?;
             if page.next_cursor < cursor {
                 return Err(Error::Protocol(format!(
                     "pull cursor went back from {cursor} to {}",
@@ -258,6 +259,43 @@ impl SyncClient {
     }
 }
 
+/// A pull page as it arrives. A newer server may send kinds of record this version of
+/// the app does not know: they are skipped (and logged), so an older app keeps syncing
+/// everything it understands instead of failing on every page. A row of a known kind
+/// that does not parse is still an error.
+#[derive(serde::Deserialize)]
+struct RawPage {
+    records: Vec<serde_json::Value>,
+    next_cursor: i64,
+    has_more: bool,
+    server_seq: i64,
+}
+
+impl RawPage {
+    fn into_page(self) -> Result<PullResponse> {
+        let mut records = Vec::with_capacity(self.records.len());
+        for v in self.records {
+            let known = v["kind"]
+                .as_str()
+                .is_some_and(|k| huiji_domain::sync::RecordKind::parse(k).is_some());
+            if !known {
+                tracing::warn!(kind = %v["kind"], "skipping a record of a kind this app does not know");
+                continue;
+            }
+            records.push(
+                serde_json::from_value(v)
+                    .map_err(|e| Error::Protocol(format!("unreadable record: {e}")))?,
+            );
+        }
+        Ok(PullResponse {
+            records,
+            next_cursor: self.next_cursor,
+            has_more: self.has_more,
+            server_seq: self.server_seq,
+        })
+    }
+}
+
 /// The server's `{code, message}`, or a stand-in when a proxy answered instead.
 pub(crate) fn server_error(status: u16, bytes: &[u8]) -> Error {
     match serde_json::from_slice::<ErrorBody>(bytes) {
@@ -271,5 +309,33 @@ pub(crate) fn server_error(status: u16, bytes: &[u8]) -> Error {
             code: format!("Http{status}"),
             message: String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned(),
         },
+    }
+}
+
+#[cfg(test)]
+mod raw_page_tests {
+    use super::*;
+
+    #[test]
+    fn unknown_kinds_from_a_newer_server_are_skipped_and_known_ones_kept() {
+        let known = serde_json::json!({"id": uuid::Uuid::now_v7(), "kind": "notice", "node_id": uuid::Uuid::now_v7(),
+            "owner_id": null, "version": 1, "seq": 7, "deleted": false, "body": {"title": "t", "content": "c"},
+            "updated_at": 0, "updated_by": null});
+        let mut future = known.clone();
+        future["kind"] = "hologram".into();
+        let raw: RawPage = serde_json::from_value(serde_json::json!({
+            "records": [future, known], "next_cursor": 9, "has_more": false, "server_seq": 9
+        }))
+        .unwrap();
+        let page = raw.into_page().unwrap();
+        assert_eq!(page.records.len(), 1);
+        assert_eq!(page.records[0].seq, 7);
+        assert_eq!(page.next_cursor, 9);
+        // A known kind with a broken shape is an error, not silently dropped.
+        let raw: RawPage = serde_json::from_value(serde_json::json!({
+            "records": [{"kind": "notice", "id": "x"}], "next_cursor": 9, "has_more": false, "server_seq": 9
+        }))
+        .unwrap();
+        assert!(raw.into_page().is_err());
     }
 }

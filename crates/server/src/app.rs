@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::sync::router())
         .merge(routes::health::router())
         .merge(routes::checkpoint::router())
+        .merge(routes::events::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/api/v1/openapi.json", get(openapi_json))

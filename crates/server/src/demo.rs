@@ -426,6 +426,22 @@ async fn insert_all(st: &AppState) -> Result<()> {
             serde_json::to_value(body).unwrap_or_default(),
         ));
     }
+    // An event whose tickets the checkpoints scan (seed 004 §七 comes with events).
+    let event = huiji_domain::sync::EventBody {
+        title: "2026年度会员大会".to_owned(),
+        place: Some("南京医科大学江宁校区学术交流中心".to_owned()),
+        starts_at: now - 3600 * 1000,
+        ends_at: now + 30 * 86_400_000,
+        reentry_allowed: false,
+    };
+    rows.push(record(
+        demo_id("event:annual-2026"),
+        RecordKind::Event,
+        demo_id("南京医科大学工会"),
+        paths["南京医科大学工会"].clone(),
+        None,
+        serde_json::to_value(event).unwrap_or_default(),
+    ));
     let notice = serde_json::json!({"title": "关于做好2026年度会员信息核对工作的通知", "content": "请各单位工会于12月31日前完成会员信息核对。"});
     rows.push(record(
         demo_id("notice:1"),

@@ -35,6 +35,8 @@ use crate::routes;
         routes::checkpoint::rotate_key,
         routes::checkpoint::retire_key,
         routes::checkpoint::revoke_key,
+        routes::events::my_ticket,
+        routes::events::attendance,
     ),
     modifiers(&BearerAuth)
 )]

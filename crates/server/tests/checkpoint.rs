@@ -26,6 +26,7 @@ on_both_backends!(
     site_counts_roll_up_scans_per_day_and_subtree,
     assisted_registration_is_idempotent_and_confirmed_by_sms_later,
     risk_regions_are_kept_by_the_authority_and_public_to_scanners,
+    members_get_event_tickets_and_double_admissions_are_flagged_for_the_secretary,
 );
 
 const AUTHORITY: &str = "13900000006";
@@ -528,4 +529,70 @@ async fn risk_regions_are_kept_by_the_authority_and_public_to_scanners(t: &TestA
     for r in recs.iter().filter(|r| ["trust_key", "revocation"].contains(&r["kind"].as_str().unwrap())) {
         assert!(r["owner_id"].is_null());
     }
+}
+
+fn ticket_scan(site: Uuid, ticket: Uuid, event: Uuid, direction: &str, at: i64, device: Uuid) -> Value {
+    json!({
+        "op_id": Uuid::now_v7(), "record_id": Uuid::now_v7(), "kind": "scan", "node_id": site,
+        "body": {"subject": "欧阳**", "verdict": "credential.valid", "admitted": true, "credential_kind": "event_ticket",
+                 "event_id": event, "ticket_id": ticket, "direction": direction, "scanned_at": at, "device_id": device},
+        "made_at": at,
+    })
+}
+
+async fn members_get_event_tickets_and_double_admissions_are_flagged_for_the_secretary(t: &TestApp) {
+    let event = demo_id("event:annual-2026");
+    let member = t.login("13800000001").await;
+    let (s, tk) = t.call("GET", &format!("/api/v1/events/{event}/ticket"), Some(&member), None).await;
+    assert_eq!(s, StatusCode::OK, "{tk}");
+    let text = tk["text"].as_str().unwrap();
+    let scanner = t.login(SCANNER).await;
+    let trust = trust_data(t, &scanner).await;
+    let at_event = |e: Uuid| {
+        credential::verify(text, now_s(t), &trust.0, &trust.1, Expect { kinds: &[CredentialKind::EventTicket], event: Some(e) })
+    };
+    let v = at_event(event);
+    assert_eq!(v.reason, Reason::Valid, "{v:?}");
+    assert_eq!(at_event(Uuid::now_v7()).reason, Reason::WrongEvent);
+    // The same person gets the same ticket id whenever it is issued again.
+    let (_, again) = t.call("GET", &format!("/api/v1/events/{event}/ticket"), Some(&member), None).await;
+    assert_eq!(again["ticket_id"], tk["ticket_id"]);
+    // Not this union's event: no ticket.
+    let other = t.login("13900000002").await;
+    let (s, _) = t.call("GET", &format!("/api/v1/events/{event}/ticket"), Some(&other), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // Two scanners, both offline, admit the ticket; a third ticket goes in and out.
+    let ticket: Uuid = tk["ticket_id"].as_str().unwrap().parse().unwrap();
+    let (dev_a, dev_b) = (Uuid::now_v7(), Uuid::now_v7());
+    let site = demo_id("口前镇检查站");
+    let gate = demo_id("口前镇高速路口卡点");
+    let now = t.state.now();
+    let other_ticket = Uuid::now_v7();
+    let ops = vec![
+        ticket_scan(site, ticket, event, "in", now - 60_000, dev_a),
+        ticket_scan(gate, ticket, event, "in", now - 30_000, dev_b),
+        ticket_scan(site, other_ticket, event, "in", now - 50_000, dev_a),
+        ticket_scan(site, other_ticket, event, "out", now - 40_000, dev_a),
+    ];
+    let (_, v) = t
+        .call("POST", "/api/v1/sync/push", Some(&scanner), Some(json!({"device_id": dev_a, "ops": ops})))
+        .await;
+    assert!(v["results"].as_array().unwrap().iter().all(|r| r["status"] == "applied"), "{v}");
+    let secretary = t.login("13900000001").await;
+    let (s, a) = t.call("GET", &format!("/api/v1/events/{event}/attendance"), Some(&secretary), None).await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    assert_eq!(a["checked_in"], 2);
+    assert_eq!(a["inside"], 1);
+    assert_eq!(a["admitted_scans"], 4);
+    let conflicts = a["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "{a}");
+    assert_eq!(conflicts[0]["ticket_id"], ticket.to_string());
+    assert_eq!(conflicts[0]["flagged_site"], "口前镇高速路口卡点");
+    assert_eq!(conflicts[0]["earlier_site"], "口前镇检查站");
+    assert_eq!(conflicts[0]["reason"], "该票已签到入场，不能重复使用");
+    let (s, _) = t.call("GET", &format!("/api/v1/events/{event}/attendance"), Some(&other), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = t.call("GET", &format!("/api/v1/events/{}/attendance", Uuid::now_v7()), Some(&secretary), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
 }

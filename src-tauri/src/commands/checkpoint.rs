@@ -7,7 +7,7 @@ use huiji_domain::wire::{
 };
 use huiji_offline::app::{
     AppError, AssistedInput, AssistedResultView, CheckpointStatusView, HealthCodeView, RiskRegionView,
-    ScanMode, ScanRowView, ScanVerdictView, SiteForm, SiteStatsView, SiteView, SmsSent,
+    EventView, ScanMode, ScanRowView, TicketView, ScanVerdictView, SiteForm, SiteStatsView, SiteView, SmsSent,
 };
 use serde::Deserialize;
 use tauri::State;
@@ -218,4 +218,22 @@ pub fn risk_region_remove(state: State<'_, AppState>, id: String) -> CmdResult<V
     let v = state.core.risk_region_remove(&id)?;
     state.kick.notify_one();
     Ok(v)
+}
+
+#[tauri::command]
+pub fn events_list(state: State<'_, AppState>) -> CmdResult<Vec<EventView>> {
+    Ok(state.core.events_list()?)
+}
+
+#[tauri::command]
+pub async fn my_ticket(state: State<'_, AppState>, event_id: String) -> CmdResult<TicketView> {
+    Ok(state.core.my_ticket(&event_id).await?)
+}
+
+#[tauri::command]
+pub async fn event_attendance(
+    state: State<'_, AppState>,
+    event_id: String,
+) -> CmdResult<huiji_domain::wire::AttendanceView> {
+    Ok(state.core.event_attendance(&event_id).await?)
 }

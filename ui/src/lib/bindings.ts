@@ -147,3 +147,23 @@ export type SiteStatsView = { rows: Array<SiteStatsRow>,
  */
 offline: boolean, date: string, };
 export type RiskRegionView = { id: string, code: string, name: string, };
+export type EventView = { id: string, title: string, place: string | null, starts_at: number, ends_at: number, reentry_allowed: boolean, };
+export type TicketView = { event_id: string, ticket_id: string, title: string, place: string | null, starts_at: number, ends_at: number, text: string, svg: string, 
+/**
+ * Shown from the device's copy: the server could not be reached.
+ */
+offline: boolean, };
+export type TicketConflictView = { ticket_id: string, 
+/**
+ * Masked name on the ticket.
+ */
+subject: string, reason: string, 
+/**
+ * The later scan, flagged.
+ */
+flagged_scan: string, flagged_at: number, flagged_site: string, earlier_scan: string, earlier_at: number, earlier_site: string, };
+export type AttendanceView = { event_id: string, title: string, 
+/**
+ * Tickets that came in at least once.
+ */
+checked_in: number, inside: number, admitted_scans: number, conflicts: Array<TicketConflictView>, };

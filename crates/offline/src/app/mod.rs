@@ -12,5 +12,5 @@ pub mod views;
 
 pub use self::checkpoint::{qr_svg, ScanMode};
 pub use self::core::{app_error, check_server_url, AppCore, SyncEvent};
-pub use sites::{RiskRegionView, SiteForm, SiteStatsView, SiteView};
+pub use sites::{EventView, RiskRegionView, SiteForm, SiteStatsView, SiteView, TicketView};
 pub use views::*;

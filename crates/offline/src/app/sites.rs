@@ -313,3 +313,114 @@ impl AppCore {
         self.risk_regions()
     }
 }
+
+// ---------------------------------------------------------------- events at the checkpoint
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct EventView {
+    pub id: String,
+    pub title: String,
+    pub place: Option<String>,
+    #[ts(type = "number")]
+    pub starts_at: i64,
+    #[ts(type = "number")]
+    pub ends_at: i64,
+    pub reentry_allowed: bool,
+}
+
+/// A member's ticket, as "my ticket" shows it (kept for offline display).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct TicketView {
+    pub event_id: String,
+    pub ticket_id: String,
+    pub title: String,
+    pub place: Option<String>,
+    #[ts(type = "number")]
+    pub starts_at: i64,
+    #[ts(type = "number")]
+    pub ends_at: i64,
+    pub text: String,
+    pub svg: String,
+    /// Shown from the device's copy: the server could not be reached.
+    pub offline: bool,
+}
+
+impl AppCore {
+    /// Events on this device (synced), soonest first; ended ones last.
+    pub fn events_list(&self) -> Result<Vec<EventView>> {
+        let now = self.store().now();
+        let mut out: Vec<EventView> = self.store().with_conn(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, body FROM records WHERE kind = 'event' AND deleted = 0",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (id, body) = row?;
+                if let Ok(b) = serde_json::from_str::<huiji_domain::sync::EventBody>(&body) {
+                    out.push(EventView {
+                        id,
+                        title: b.title,
+                        place: b.place,
+                        starts_at: b.starts_at,
+                        ends_at: b.ends_at,
+                        reentry_allowed: b.reentry_allowed,
+                    });
+                }
+            }
+            Ok(out)
+        })?;
+        out.sort_by_key(|e| (e.ends_at <= now, e.starts_at));
+        Ok(out)
+    }
+
+    /// The member's ticket for an event: fetched when online, else the kept copy.
+    pub async fn my_ticket(&self, event_id: &str) -> Result<TicketView> {
+        let id = bad_id(event_id)?;
+        let key = format!("ticket.{id}");
+        let token = self.token()?;
+        let fetched: Result<huiji_domain::wire::TicketResponse> = async {
+            self.remote()?
+                .get(&format!("/api/v1/events/{id}/ticket"), Some(&token))
+                .await
+        }
+        .await;
+        let (t, offline) = match fetched {
+            Ok(t) => {
+                self.store().set_setting(&key, Some(&serde_json::to_string(&t)?))?;
+                (t, false)
+            }
+            Err(Error::Network(e)) => {
+                let kept = self
+                    .store()
+                    .setting(&key)?
+                    .and_then(|s| serde_json::from_str(&s).ok());
+                match kept {
+                    Some(t) => (t, true),
+                    None => return Err(Error::Network(e)),
+                }
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(TicketView {
+            event_id: t.event_id.to_string(),
+            ticket_id: t.ticket_id.to_string(),
+            svg: super::checkpoint::qr_svg(&t.text)?,
+            title: t.title,
+            place: t.place,
+            starts_at: t.starts_at,
+            ends_at: t.ends_at,
+            text: t.text,
+            offline,
+        })
+    }
+
+    /// Check-ins of an event and its double admissions (secretary; needs the network).
+    pub async fn event_attendance(&self, event_id: &str) -> Result<huiji_domain::wire::AttendanceView> {
+        let id = bad_id(event_id)?;
+        let token = self.token()?;
+        self.remote()?
+            .get(&format!("/api/v1/events/{id}/attendance"), Some(&token))
+            .await
+    }
+}

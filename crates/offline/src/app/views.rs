@@ -336,6 +336,10 @@ pub fn typescript_bindings() -> String {
         super::SiteForm::decl(&cfg),
         super::SiteStatsView::decl(&cfg),
         super::RiskRegionView::decl(&cfg),
+        super::EventView::decl(&cfg),
+        super::TicketView::decl(&cfg),
+        huiji_domain::wire::TicketConflictView::decl(&cfg),
+        huiji_domain::wire::AttendanceView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from Rust by ts-rs (crates/offline/src/app/views.rs). Do not edit:\n\

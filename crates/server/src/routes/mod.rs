@@ -3,3 +3,4 @@ pub mod nodes;
 pub mod sync;
 pub mod checkpoint;
 pub mod health;
+pub mod events;
