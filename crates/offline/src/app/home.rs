@@ -14,17 +14,13 @@ use super::views::{
 use crate::error::Result;
 
 /// Which home an account opens on: whoever reviews or runs a unit gets the secretary's
-/// desk, checkpoint staff the scanner, everyone else the member's phone screens.
+/// desk, checkpoint staff and the health authority the checkpoint screens (scanning,
+/// sites, the health desk), everyone else the member's phone screens.
 pub fn home_for(account: &AccountView) -> HomeKind {
     let has = |roles: &[Role]| account.grants.iter().any(|g| roles.contains(&g.role));
-    if has(&[
-        Role::Secretary,
-        Role::Reviewer,
-        Role::SystemAdmin,
-        Role::HealthAuthority,
-    ]) {
+    if has(&[Role::Secretary, Role::Reviewer, Role::SystemAdmin]) {
         HomeKind::Secretary
-    } else if has(&[Role::Scanner, Role::SiteManager]) {
+    } else if has(&[Role::Scanner, Role::SiteManager, Role::HealthAuthority]) {
         HomeKind::Scanner
     } else {
         HomeKind::Member
@@ -176,8 +172,9 @@ pub fn summary(c: &Connection, account: &AccountView, now_ms: i64) -> Result<Hom
             let since = start_of_day_cst(now_ms);
             let (scans, turned_back, last): (i64, i64, Option<i64>) = c.query_row(
                 "SELECT COUNT(*), \
-                 COALESCE(SUM(json_extract(body, '$.verdict') IN ('turned_back', 'red', '劝返')), 0), \
-                 MAX(updated_at) FROM records WHERE kind = 'scan' AND updated_at >= ?1",
+                 COALESCE(SUM(json_array_length(body, '$.turn_back') > 0), 0), \
+                 MAX(json_extract(body, '$.scanned_at')) FROM records \
+                 WHERE kind = 'scan' AND json_extract(body, '$.scanned_at') >= ?1",
                 params![since],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?;

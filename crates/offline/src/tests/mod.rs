@@ -233,7 +233,7 @@ fn open_sets_wal_and_the_safety_pragmas() {
         })
         .unwrap();
     assert_eq!(mode, "wal");
-    assert_eq!(sync, 1, "NORMAL");
+    assert_eq!(sync, 2, "FULL: a commit is on disk when it returns");
     assert_eq!(fk, 1);
     assert_eq!(busy, 5000);
 }
