@@ -104,6 +104,27 @@ describe("tauriBackend", () => {
     ]);
   });
 
+  it("passes the event commands' arguments under the Rust names", async () => {
+    const ticket = {
+      kind: "ticket" as const,
+      event_id: "0195b2c0-0000-7000-8000-0000000000e1",
+      direction: "out" as const,
+      reentry_allowed: false,
+    };
+    await tauriBackend.events_list();
+    await tauriBackend.my_ticket("e1");
+    await tauriBackend.event_attendance("e2");
+    await tauriBackend.checkpoint_verify("HJ1:T", ticket);
+    await tauriBackend.checkpoint_record("HJ1:T", ticket, null, "补录");
+    expect(invoke.mock.calls).toEqual([
+      ["events_list", undefined],
+      ["my_ticket", { eventId: "e1" }],
+      ["event_attendance", { eventId: "e2" }],
+      ["checkpoint_verify", { text: "HJ1:T", mode: ticket }],
+      ["checkpoint_record", { text: "HJ1:T", mode: ticket, temperature: null, remark: "补录" }],
+    ]);
+  });
+
   it("rejects with an AppError whatever Tauri rejected with", async () => {
     invoke.mockRejectedValueOnce({ code: "LoginFailed", message: "手机号或密码错误" });
     await expect(tauriBackend.login_password("1", "2")).rejects.toEqual({

@@ -9,7 +9,9 @@ import type {
   AppInfo,
   AssistedInput,
   AssistedResultView,
+  AttendanceView,
   CheckpointStatusView,
+  EventView,
   FieldIssue,
   HealthCodeView,
   HealthStatusResult,
@@ -29,6 +31,7 @@ import type {
   SmsSent,
   SyncProgress,
   SyncStatusView,
+  TicketView,
 } from "./bindings";
 
 export type Unsubscribe = () => void;
@@ -76,6 +79,8 @@ export interface Backend {
   decode_qr_image(bytes: number[]): Promise<string[]>;
   /** The QR codes in one webcam frame (RGBA, as a canvas gives it). */
   decode_qr_frame(width: number, height: number, rgba: number[]): Promise<string[]>;
+  /** Android/iOS: one QR read by the camera (tauri-plugin-barcode-scanner); null when cancelled. */
+  scan_camera(): Promise<string | null>;
   assisted_send_code(phone: string): Promise<SmsSent>;
   assisted_register(input: AssistedInput): Promise<AssistedResultView>;
   my_health_code(): Promise<HealthCodeView>;
@@ -90,6 +95,14 @@ export interface Backend {
   risk_regions(): Promise<RiskRegionView[]>;
   risk_region_add(code: string, name: string): Promise<RiskRegionView[]>;
   risk_region_remove(id: string): Promise<RiskRegionView[]>;
+
+  // Events and their tickets.
+  /** Events synced to this device, soonest first, ended ones last. */
+  events_list(): Promise<EventView[]>;
+  /** The member's ticket for an event (the kept copy when offline: `offline`). */
+  my_ticket(eventId: string): Promise<TicketView>;
+  /** A secretary's check-in figures for an event; needs the network. */
+  event_attendance(eventId: string): Promise<AttendanceView>;
 }
 
 export function isAppError(e: unknown): e is AppError {
@@ -165,6 +178,14 @@ export const tauriBackend: Backend = {
   checkpoint_recent: (limit) => call("checkpoint_recent", { limit }),
   decode_qr_image: (bytes) => call("decode_qr_image", { bytes }),
   decode_qr_frame: (width, height, rgba) => call("decode_qr_frame", { width, height, rgba }),
+  scan_camera: async () => {
+    // The plugin's own command (granted in capabilities/mobile.json only).
+    const r = await call<{ content?: string } | null>("plugin:barcode-scanner|scan", {
+      windowed: false,
+      formats: ["QR_CODE"],
+    });
+    return r?.content ?? null;
+  },
   assisted_send_code: (phone) => call("assisted_send_code", { phone }),
   assisted_register: (input) => call("assisted_register", { input }),
   my_health_code: () => call("my_health_code"),
@@ -179,6 +200,9 @@ export const tauriBackend: Backend = {
   risk_regions: () => call("risk_regions"),
   risk_region_add: (code, name) => call("risk_region_add", { code, name }),
   risk_region_remove: (id) => call("risk_region_remove", { id }),
+  events_list: () => call("events_list"),
+  my_ticket: (eventId) => call("my_ticket", { eventId }),
+  event_attendance: (eventId) => call("event_attendance", { eventId }),
 };
 
 let current: Backend | null = null;

@@ -95,3 +95,13 @@ export function fieldOfCode<F extends string>(code: string, prefixes: ReadonlyAr
   for (const [prefix, field] of prefixes) if (code.startsWith(prefix)) return field;
   return null;
 }
+
+/** Inside the Tauri app on Android or iOS, where the barcode-scanner plugin reads codes. */
+export function onPhone(): boolean {
+  return (
+    typeof window !== "undefined" &&
+    "__TAURI_INTERNALS__" in window &&
+    typeof navigator !== "undefined" &&
+    /Android|iPhone|iPad/i.test(navigator.userAgent)
+  );
+}

@@ -8,7 +8,9 @@ import type {
   AppInfo,
   AssistedInput,
   AssistedResultView,
+  AttendanceView,
   CheckpointStatusView,
+  EventView,
   FieldIssue,
   HealthCodeView,
   HealthStatusResult,
@@ -32,11 +34,18 @@ import type {
   SmsSent,
   SyncProgress,
   SyncStatusView,
+  TicketView,
   TurnBackView,
 } from "./bindings";
 import {
   DEMO_DISPLAY_NAMES,
+  EVENT_IDS,
+  EVENT_ORG,
   SITE_COUNTS,
+  demoAttendance,
+  demoEvents,
+  demoTicketText,
+  eventTag,
   demoRecentScans,
   demoSites,
   fakeQrSvg,
@@ -115,6 +124,12 @@ export class FakeBackend implements Backend {
   healthColour: "green" | "yellow" | "red";
   /** When this device last fetched the health code (for the offline copy). */
   healthFetchedAt = Date.now() - 12 * 60_000;
+  // Events and tickets.
+  events: EventView[] = demoEvents();
+  /** Events whose ticket this device has kept (shown offline). */
+  ticketsKept = new Set<string>([EVENT_IDS.assembly]);
+  /** Where each ticket stands after the scans recorded here (by its text). */
+  ticketState = new Map<string, { inside: boolean; entries: number }>();
   private nextId = 1;
 
   constructor(opts: FakeOptions = {}) {
@@ -466,11 +481,13 @@ export class FakeBackend implements Backend {
     const t = text.trim();
     const upper = t.toUpperCase();
     const nameIndex = [...t].reduce((a, c) => a + c.charCodeAt(0), 0) % DEMO_DISPLAY_NAMES.length;
+    const isTicket = upper.includes("TICKET") || upper.includes("TKT");
     const turnBack: TurnBackView[] = [];
     let reason_code = "credential.valid";
     let reason = "有效";
     let colour: string | null = null;
     let claims = true;
+    let refused = false;
     if (!upper.startsWith("HJ1:")) {
       [reason_code, reason, claims] = ["credential.malformed", "无法识别的码", false];
     } else if (upper.includes("BAD")) {
@@ -479,8 +496,18 @@ export class FakeBackend implements Backend {
       [reason_code, reason] = ["credential.expired", "已过期"];
     } else if (upper.includes("REV")) {
       [reason_code, reason] = ["credential.revoked", "已吊销"];
-    } else if (mode.kind === "ticket" && !upper.includes("TKT")) {
+    } else if ((mode.kind === "ticket") !== isTicket) {
       [reason_code, reason] = ["credential.wrong_kind", "码类型不符"];
+    } else if (mode.kind === "ticket") {
+      const tag = /TICKET:([A-Z0-9]{2}):/.exec(upper)?.[1];
+      if (upper.includes("OTHER") || (tag !== undefined && tag !== eventTag(mode.event_id))) {
+        [reason_code, reason] = ["credential.wrong_event", "非本活动票"];
+      } else {
+        const refusal = this.ticketRefusal(upper, mode);
+        if (refusal) {
+          [reason_code, reason, refused] = ["credential.already_used", refusal, true];
+        }
+      }
     }
     const valid = reason_code === "credential.valid";
     if (mode.kind === "health") {
@@ -493,24 +520,40 @@ export class FakeBackend implements Backend {
       if (tenths !== null && tenths >= 373) turnBack.push({ code: "turn_back.fever", message: "体温≥37.3℃，请劝返" });
     }
     const now = Math.floor(Date.now() / 1000);
+    // Like the Rust view: the ticket fields are there when the code is a ticket and
+    // the scan is a ticket scan.
+    const ticket = mode.kind === "ticket" && claims && isTicket && reason_code !== "credential.wrong_kind";
     return {
-      valid,
+      valid: valid && !refused,
       admitted: mode.kind === "health" ? turnBack.length === 0 : valid,
       reason_code,
       reason,
-      kind: claims ? (mode.kind === "health" ? "health_pass" : "event_ticket") : null,
+      kind: claims ? (isTicket ? "event_ticket" : "health_pass") : null,
       display_name: claims ? DEMO_DISPLAY_NAMES[nameIndex] : null,
       colour,
       turn_back: turnBack,
       temperature: tenths === null ? null : `${Math.floor(tenths / 10)}.${tenths % 10}`,
       fever: tenths !== null && tenths >= 373,
       expires_at: claims ? (reason_code === "credential.expired" ? now - 3600 : now + 20 * 3600) : null,
-      event_id: mode.kind === "ticket" ? mode.event_id : null,
-      ticket_id: null,
-      direction: mode.kind === "ticket" ? mode.direction : null,
+      event_id: ticket ? mode.event_id : null,
+      ticket_id: ticket ? `tk-${eventTag(mode.event_id)}-${[...upper].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 7)}` : null,
+      direction: ticket ? mode.direction : null,
       scan_id: null,
       ...this.trustAge(),
     };
+  }
+
+  /** Why a ticket may not pass this way now ("USED" in the text: already checked in). */
+  private ticketRefusal(upper: string, mode: Extract<Mode, { kind: "ticket" }>): string | null {
+    const st = upper.includes("USED") ? { inside: true, entries: 1 } : this.ticketState.get(upper);
+    const inside = st?.inside ?? false;
+    const entries = st?.entries ?? 0;
+    if (mode.direction === "in") {
+      if (inside) return "该票已签到入场，不能重复使用";
+      if (entries > 0 && !mode.reentry_allowed) return "该活动不允许离场后再次入场";
+      return null;
+    }
+    return inside ? null : "该票尚未签到入场，无法签退";
   }
 
   private count(site: string, admitted: boolean, turnedBack: boolean, assisted: boolean): void {
@@ -542,6 +585,12 @@ export class FakeBackend implements Backend {
       cleanRemark(remark);
       const view = this.assess(text, mode, t);
       view.scan_id = `scan-${this.nextId++}`;
+      if (mode.kind === "ticket" && view.admitted) {
+        const key = text.trim().toUpperCase();
+        const st = this.ticketState.get(key) ?? { inside: false, entries: 0 };
+        if (mode.direction === "in") this.ticketState.set(key, { inside: true, entries: st.entries + 1 });
+        else this.ticketState.set(key, { ...st, inside: false });
+      }
       this.recentScans.unshift({
         id: view.scan_id,
         subject: view.display_name ?? "未识别",
@@ -612,6 +661,10 @@ export class FakeBackend implements Backend {
       if (!this.frameCode) throw err("qr.no_code", "图片中没有找到二维码");
       return [this.frameCode];
     });
+  }
+
+  scan_camera(): Promise<string | null> {
+    return this.run("scan_camera", [], () => this.frameCode);
   }
 
   assisted_send_code(phone: string): Promise<SmsSent> {
@@ -924,6 +977,57 @@ export class FakeBackend implements Backend {
       if (!this.riskRegions.some((r) => r.id === id)) throw err("NotFound", "记录不存在");
       this.riskRegions = this.riskRegions.filter((r) => r.id !== id);
       return structuredClone(this.riskRegions);
+    });
+  }
+
+  // ------------------------------------------------------------ events and tickets
+
+  events_list(): Promise<EventView[]> {
+    return this.run("events_list", [], () => {
+      this.session();
+      return structuredClone(this.events);
+    });
+  }
+
+  my_ticket(eventId: string): Promise<TicketView> {
+    return this.run("my_ticket", [eventId], () => {
+      const account = this.session().account;
+      const event = this.events.find((e) => e.id === eventId);
+      if (!event) throw err("NotFound", "活动不存在");
+      const ticket = (offline: boolean): TicketView => {
+        const text = demoTicketText(event.id, account.id.slice(-6));
+        return {
+          event_id: event.id,
+          ticket_id: `tk-${eventTag(event.id)}-${account.id.slice(-6)}`,
+          title: event.title,
+          place: event.place,
+          starts_at: event.starts_at,
+          ends_at: event.ends_at,
+          text,
+          svg: fakeQrSvg(text),
+          offline,
+        };
+      };
+      if (!this.status.online) {
+        if (this.ticketsKept.has(event.id)) return ticket(true);
+        throw this.offlineError();
+      }
+      if (!account.grants.some((g) => g.node_id === EVENT_ORG[event.id])) {
+        throw err("Forbidden", "您没有在该组织执行此操作的权限");
+      }
+      if (event.ends_at <= Date.now()) throw err("EventEnded", "活动已结束");
+      this.ticketsKept.add(event.id);
+      return ticket(false);
+    });
+  }
+
+  event_attendance(eventId: string): Promise<AttendanceView> {
+    return this.run("event_attendance", [eventId], () => {
+      this.session();
+      this.requireOnline();
+      const event = this.events.find((e) => e.id === eventId);
+      if (!event) throw err("NotFound", "活动不存在");
+      return demoAttendance(event);
     });
   }
 }

@@ -1,7 +1,17 @@
 // Realistic demo data for the in-memory backend (tests and the browser mock mode). The
 // accounts mirror the server's demo accounts in the README.
 
-import type { AccountView, MemberRow, NoticeView, ScanCounts, ScanRowView, SessionView, SiteView } from "./bindings";
+import type {
+  AccountView,
+  AttendanceView,
+  EventView,
+  MemberRow,
+  NoticeView,
+  ScanCounts,
+  ScanRowView,
+  SessionView,
+  SiteView,
+} from "./bindings";
 
 export const DEMO_PASSWORD = "Huiji2026";
 export const DEV_CODE = "123456";
@@ -374,4 +384,103 @@ export function fakeQrSvg(text: string): string {
     `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="256" height="256" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges">` +
     `<rect x="0" y="0" width="${size}" height="${size}" fill="#fff"/><path fill="#000" d="${path}"/></svg>`
   );
+}
+
+// ------------------------------------------------------------------ events and tickets
+
+export const EVENT_IDS = {
+  assembly: "0195b2c0-7a10-7000-8000-0000000000e1",
+  walk: "0195b2c0-7a10-7000-8000-0000000000e2",
+  council: "0195b2c0-7a10-7000-8000-0000000000e3",
+} as const;
+
+/** The events on the demo device, soonest first, the ended one last (as events_list
+ * sorts them). The assembly is today, 14:00–17:00 (tomorrow once it is past 17:00). */
+export function demoEvents(now: number = Date.now()): EventView[] {
+  const at = (dayOffset: number, h: number, m = 0) => {
+    const d = new Date(now);
+    d.setDate(d.getDate() + dayOffset);
+    d.setHours(h, m, 0, 0);
+    return d.getTime();
+  };
+  const today = at(0, 17) > now ? 0 : 1;
+  return [
+    {
+      id: EVENT_IDS.assembly,
+      title: "2026年度会员大会",
+      place: "南京医科大学江宁校区学术交流中心",
+      starts_at: at(today, 14),
+      ends_at: at(today, 17),
+      reentry_allowed: false,
+    },
+    {
+      id: EVENT_IDS.walk,
+      title: "春季职工健步走",
+      place: "江宁校区体育场",
+      starts_at: at(12, 9),
+      ends_at: at(12, 11, 30),
+      reentry_allowed: true,
+    },
+    {
+      id: EVENT_IDS.council,
+      title: "第五届理事会第三次会议",
+      place: "南京国际会议大酒店",
+      starts_at: at(-20, 9),
+      ends_at: at(-20, 12),
+      reentry_allowed: true,
+    },
+  ];
+}
+
+/** Which organisation's members hold tickets for each demo event. */
+export const EVENT_ORG: Record<string, string> = {
+  [EVENT_IDS.assembly]: "n-njmu",
+  [EVENT_IDS.walk]: "n-njmu",
+  [EVENT_IDS.council]: "n-jsia",
+};
+
+/** The text of a demo ticket: "HJ1:TICKET:<event tag>:<holder>" (the fake verifier reads it). */
+export function demoTicketText(eventId: string, holder: string): string {
+  return `HJ1:TICKET:${eventTag(eventId)}:${holder}`;
+}
+
+/** "E1" for …00e1: the short tag a demo ticket carries for its event. */
+export function eventTag(eventId: string): string {
+  return eventId.slice(-2).toUpperCase();
+}
+
+/** Check-in figures for an event, with one ticket let in twice by two offline scanners. */
+export function demoAttendance(event: EventView, now: number = Date.now()): AttendanceView {
+  if (event.id !== EVENT_IDS.assembly) {
+    const ended = event.ends_at <= now;
+    return {
+      event_id: event.id,
+      title: event.title,
+      checked_in: ended ? 86 : 0,
+      inside: 0,
+      admitted_scans: ended ? 131 : 0,
+      conflicts: [],
+    };
+  }
+  const start = Math.min(event.starts_at, now);
+  return {
+    event_id: event.id,
+    title: event.title,
+    checked_in: 214,
+    inside: 187,
+    admitted_scans: 243,
+    conflicts: [
+      {
+        ticket_id: "0195b2c1-1111-7000-8000-00000000a001",
+        subject: "陈**",
+        reason: "该票已签到入场，不能重复使用",
+        flagged_scan: "0195b2c1-2222-7000-8000-00000000b002",
+        flagged_at: start + 23 * 60_000,
+        flagged_site: "学术交流中心东门",
+        earlier_scan: "0195b2c1-2222-7000-8000-00000000b001",
+        earlier_at: start + 6 * 60_000,
+        earlier_site: "学术交流中心正门",
+      },
+    ],
+  };
 }

@@ -24,3 +24,27 @@ export function shortDate(t: number): string {
   const d = new Date(toMs(t));
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
+
+const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** An event's time: "11月22日 14:00–17:00" ("22 Nov 14:00–17:00"); the end's date too when
+ * it ends on another day, the year when it is not this year's. */
+export function eventTime(
+  starts: number,
+  ends: number,
+  locale: "zh-CN" | "en" = "zh-CN",
+  now: Date = new Date(),
+): string {
+  const a = new Date(toMs(starts));
+  const b = new Date(toMs(ends));
+  const hm = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const day = (d: Date) => {
+    const year = d.getFullYear() !== now.getFullYear();
+    return locale === "en"
+      ? `${d.getDate()} ${MONTHS_EN[d.getMonth()]}${year ? ` ${d.getFullYear()}` : ""}`
+      : `${year ? `${d.getFullYear()}年` : ""}${d.getMonth() + 1}月${d.getDate()}日`;
+  };
+  const sameDay =
+    a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+  return sameDay ? `${day(a)} ${hm(a)}–${hm(b)}` : `${day(a)} ${hm(a)} – ${day(b)} ${hm(b)}`;
+}
