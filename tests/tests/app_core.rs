@@ -188,12 +188,12 @@ async fn registration_checks_and_first_login_profile() {
     let session = app.login_sms("13814119776", &code).await.unwrap();
     assert!(session.account.needs_profile);
     let bad = app
-        .complete_profile("张靖", "110105194912310021")
+        .complete_profile("张靖", "110105194912310021", None)
         .await
         .unwrap_err();
     assert_eq!(bad.code(), "IdNumberCheckChar");
     let done = app
-        .complete_profile("张靖", "11010519491231002X")
+        .complete_profile("张靖", "11010519491231002X", Some("Qiang2026"))
         .await
         .unwrap();
     assert!(!done.account.needs_profile);
@@ -211,6 +211,10 @@ async fn registration_checks_and_first_login_profile() {
             .as_deref(),
         Some("张靖")
     );
+    // The password chosen at registration logs in from then on (seed 002).
+    let again = AppCore::open(&dir.path().join("again"), &server.base_url).unwrap();
+    let s = again.login_password("13814119776", "Qiang2026").await.unwrap();
+    assert!(!s.account.needs_profile);
 
     // The same ID number on another account is refused with the server's message.
     let other = AppCore::open(&dir.path().join("other"), &server.base_url).unwrap();
@@ -222,7 +226,7 @@ async fn registration_checks_and_first_login_profile() {
         .unwrap();
     other.login_sms("13700000000", &code).await.unwrap();
     let dup = other
-        .complete_profile("李四", "11010519491231002X")
+        .complete_profile("李四", "11010519491231002X", None)
         .await
         .unwrap_err();
     assert_eq!(dup.code(), "IdNumberTaken");

@@ -59,8 +59,12 @@ pub async fn complete_profile(
     state: State<'_, AppState>,
     real_name: String,
     id_number: String,
+    password: Option<String>,
 ) -> CmdResult<SessionView> {
-    Ok(state.core.complete_profile(&real_name, &id_number).await?)
+    Ok(state
+        .core
+        .complete_profile(&real_name, &id_number, password.as_deref())
+        .await?)
 }
 
 #[tauri::command]

@@ -17,7 +17,27 @@ async function registerNewPhone() {
   return started;
 }
 
+async function setPassword(pw: string, again: string = pw) {
+  await fireEvent.input(byTestId("setup-password"), { target: { value: pw } });
+  await fireEvent.input(byTestId("setup-password2"), { target: { value: again } });
+}
+
 describe("registration (实名认证)", () => {
+  it("asks for a password, twice the same, before submitting", async () => {
+    const { fake } = await registerNewPhone();
+    await fireEvent.input(byTestId("setup-name"), { target: { value: "王小明" } });
+    await fireEvent.input(byTestId("setup-id"), { target: { value: GOOD_ID } });
+    await fireEvent.click(byTestId("setup-submit"));
+    expect((await screen.findByTestId("setup-password-error")).textContent).toContain("请设置登录密码");
+    await setPassword("Wang2026x", "Wang2026y");
+    await fireEvent.click(byTestId("setup-submit"));
+    expect((await screen.findByTestId("setup-password2-error")).textContent).toContain("两次输入的密码不一致");
+    expect(fake.callsOf("complete_profile")).toEqual([]);
+    await setPassword("short");
+    await fireEvent.click(byTestId("setup-submit"));
+    expect((await screen.findByTestId("setup-password-error")).textContent).toContain("字母和数字");
+  });
+
   it("follows the SMS login of a new phone", async () => {
     const { fake } = await registerNewPhone();
     expect(screen.getByText("实名认证")).toBeTruthy();
@@ -59,9 +79,10 @@ describe("registration (实名认证)", () => {
     const { fake } = await registerNewPhone();
     await fireEvent.input(byTestId("setup-name"), { target: { value: "王小明" } });
     await fireEvent.input(byTestId("setup-id"), { target: { value: TAKEN_ID } });
+    await setPassword("Wang2026x");
     await fireEvent.click(byTestId("setup-submit"));
     expect((await screen.findByTestId("setup-id-error")).textContent).toContain("该身份证号已绑定其他账号");
-    expect(fake.callsOf("complete_profile")).toEqual([["王小明", TAKEN_ID]]);
+    expect(fake.callsOf("complete_profile")).toEqual([["王小明", TAKEN_ID, "Wang2026x"]]);
     expect(byTestId("complete-profile")).toBeTruthy();
   });
 
@@ -69,9 +90,10 @@ describe("registration (实名认证)", () => {
     const { fake } = await registerNewPhone();
     await fireEvent.input(byTestId("setup-name"), { target: { value: "王小明" } });
     await fireEvent.input(byTestId("setup-id"), { target: { value: GOOD_ID.toLowerCase() } });
+    await setPassword("Wang2026x");
     await fireEvent.click(byTestId("setup-submit"));
     await screen.findByTestId("home-member");
-    expect(fake.callsOf("complete_profile")).toEqual([["王小明", GOOD_ID]]);
+    expect(fake.callsOf("complete_profile")).toEqual([["王小明", GOOD_ID, "Wang2026x"]]);
     expect(screen.getByText("您好，王小明")).toBeTruthy();
   });
 

@@ -31,7 +31,7 @@ describe("tauriBackend", () => {
     await tauriBackend.login_password("13800000001", "pw");
     await tauriBackend.login_org("91320100MA1000000E", "pw");
     await tauriBackend.check_registration("13800000001", "张三", "320102199003074515");
-    await tauriBackend.complete_profile("张三", "320102199003074515");
+    await tauriBackend.complete_profile("张三", "320102199003074515", "Zhang2026");
     await tauriBackend.logout();
     await tauriBackend.home_summary();
     await tauriBackend.search_members(query);
@@ -46,7 +46,7 @@ describe("tauriBackend", () => {
       ["login_password", { phone: "13800000001", password: "pw" }],
       ["login_org", { creditCode: "91320100MA1000000E", password: "pw" }],
       ["check_registration", { phone: "13800000001", realName: "张三", idNumber: "320102199003074515" }],
-      ["complete_profile", { realName: "张三", idNumber: "320102199003074515" }],
+      ["complete_profile", { realName: "张三", idNumber: "320102199003074515", password: "Zhang2026" }],
       ["logout", undefined],
       ["home_summary", undefined],
       ["search_members", { query }],

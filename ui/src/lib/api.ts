@@ -54,7 +54,8 @@ export interface Backend {
   login_password(phone: string, password: string): Promise<SessionView>;
   login_org(creditCode: string, password: string): Promise<SessionView>;
   check_registration(phone: string, realName: string, idNumber: string): Promise<FieldIssue[]>;
-  complete_profile(realName: string, idNumber: string): Promise<SessionView>;
+  /** `password`: the one chosen at registration (seed 002), or null to keep none. */
+  complete_profile(realName: string, idNumber: string, password: string | null): Promise<SessionView>;
   logout(): Promise<AppInfo>;
   home_summary(): Promise<HomeSummary>;
   search_members(query: MemberQuery): Promise<MemberPage>;
@@ -163,7 +164,8 @@ export const tauriBackend: Backend = {
   login_org: (creditCode, password) => call("login_org", { creditCode, password }),
   check_registration: (phone, realName, idNumber) =>
     call("check_registration", { phone, realName, idNumber }),
-  complete_profile: (realName, idNumber) => call("complete_profile", { realName, idNumber }),
+  complete_profile: (realName, idNumber, password) =>
+    call("complete_profile", { realName, idNumber, password }),
   logout: () => call("logout"),
   home_summary: () => call("home_summary"),
   search_members: (query) => call("search_members", { query }),

@@ -299,10 +299,13 @@ export class FakeBackend implements Backend {
     );
   }
 
-  complete_profile(realName: string, idNumber: string): Promise<SessionView> {
-    return this.run("complete_profile", [realName, idNumber], () => {
+  complete_profile(realName: string, idNumber: string, password: string | null): Promise<SessionView> {
+    return this.run("complete_profile", [realName, idNumber, password], () => {
       const session = this.info.session;
       if (!session) throw err("Unauthorized", "请先登录，或登录已过期");
+      if (password !== null && (password.length < 8 || !/[A-Za-z]/.test(password) || !/\d/.test(password))) {
+        throw err("PasswordTooWeak", "密码应为8到64位，且同时包含字母和数字");
+      }
       const issues = registrationIssues(null, realName, idNumber);
       if (issues.length > 0) throw err(issues[0].code, issues[0].message);
       const id = idNumber.trim().toUpperCase();

@@ -308,9 +308,20 @@ impl AppCore {
         self.start_session(r)
     }
 
-    pub async fn complete_profile(&self, real_name: &str, id_number: &str) -> Result<SessionView> {
+    /// First login: real name and ID number, and (seed 002's registration) the password
+    /// the person will log in with from then on. Everything is checked before anything
+    /// is sent.
+    pub async fn complete_profile(
+        &self,
+        real_name: &str,
+        id_number: &str,
+        password: Option<&str>,
+    ) -> Result<SessionView> {
         validate_name(real_name)?;
         validate_id_number(id_number, today_cst(self.now()))?;
+        if let Some(p) = password {
+            huiji_domain::validate::validate_password(p)?;
+        }
         let token = self.token()?;
         let account: AccountView = self
             .remote()?
@@ -323,6 +334,18 @@ impl AppCore {
                 },
             )
             .await?;
+        if let Some(p) = password {
+            let _: serde_json::Value = self
+                .remote()?
+                .put(
+                    "/api/v1/me/password",
+                    Some(&token),
+                    &huiji_domain::wire::SetPasswordRequest {
+                        password: p.to_owned(),
+                    },
+                )
+                .await?;
+        }
         let mut session = self.session()?.ok_or_else(not_logged_in)?;
         session.home = home::home_for(&account);
         session.account = account;
