@@ -110,6 +110,21 @@ impl Drop for ServerProcess {
     }
 }
 
+/// A demo citizen's current health pass (the `HJ1:` text), as their phone would get it.
+pub async fn health_pass(base_url: &str, phone: &str) -> String {
+    let token = login(base_url, phone).await;
+    let v: serde_json::Value = reqwest::Client::new()
+        .get(format!("{base_url}/api/v1/health/pass"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["text"].as_str().unwrap().to_owned()
+}
+
 /// Password login; returns the bearer token.
 pub async fn login(base_url: &str, phone: &str) -> String {
     let resp = reqwest::Client::new()

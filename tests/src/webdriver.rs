@@ -375,3 +375,52 @@ pub fn app_binary() -> PathBuf {
     }
     bin
 }
+
+// ---------------------------------------------------------------- app steps the tests share
+
+/// Where the end-to-end tests save their screenshots.
+pub fn out_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-output/e2e")
+}
+
+/// Under CI (or HUIJI_REQUIRE_E2E=1) missing tools fail the test instead of skipping it.
+pub fn required() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+        || std::env::var("HUIJI_REQUIRE_E2E").is_ok_and(|v| v == "1")
+}
+
+/// Starts tauri-driver and the debug app with its own data folder and server address.
+pub async fn open_app(display: &str, data: &Path, server_url: &str) -> (TauriDriver, Session) {
+    let data = data.to_str().unwrap().to_owned();
+    let driver = TauriDriver::start(
+        display,
+        &[
+            ("HUIJI_APP_DATA", &data),
+            ("HUIJI_SERVER_URL", server_url),
+            ("HUIJI_LOG", "warn"),
+        ],
+    );
+    let session = Session::new(&driver, &app_binary()).await;
+    (driver, session)
+}
+
+/// Logs in on the password tab with the demo password.
+pub async fn password_login(s: &Session, phone: &str) {
+    let tab = s.wait("[data-testid=tab-password]", 30).await;
+    s.click(&tab).await;
+    let phone_input = s.wait("[data-testid=password-phone]", 10).await;
+    s.type_text(&phone_input, phone).await;
+    let pw = s.wait("[data-testid=password-password]", 10).await;
+    s.type_text(&pw, crate::DEMO_PASSWORD).await;
+    let submit = s.wait("[data-testid=login-submit]", 10).await;
+    s.click(&submit).await;
+}
+
+/// Waits until the sync indicator says online (or offline).
+pub async fn wait_online(s: &Session, online: bool, secs: u64) {
+    s.wait_js(
+        &format!("(function(){{var e=document.querySelector('[data-testid=sync-indicator]');return !!e && e.getAttribute('data-online')==='{online}';}})()"),
+        secs,
+    )
+    .await;
+}

@@ -213,7 +213,10 @@ async fn registration_checks_and_first_login_profile() {
     );
     // The password chosen at registration logs in from then on (seed 002).
     let again = AppCore::open(&dir.path().join("again"), &server.base_url).unwrap();
-    let s = again.login_password("13814119776", "Qiang2026").await.unwrap();
+    let s = again
+        .login_password("13814119776", "Qiang2026")
+        .await
+        .unwrap();
     assert!(!s.account.needs_profile);
 
     // The same ID number on another account is refused with the server's message.

@@ -2,53 +2,10 @@
 //! display, driven by tauri-driver + WebKitWebDriver, against a real `huiji-server
 //! --demo`. Screenshots of each home go to `test-output/e2e/`.
 
-use std::path::{Path, PathBuf};
-
-use huiji_tests::webdriver::{app_binary, missing_tools, Session, TauriDriver, Xvfb};
-use huiji_tests::{ServerProcess, DEMO_PASSWORD};
-
-fn out_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-output/e2e")
-}
-
-fn required() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-        || std::env::var("HUIJI_REQUIRE_E2E").is_ok_and(|v| v == "1")
-}
-
-async fn open_app(display: &str, data: &Path, server_url: &str) -> (TauriDriver, Session) {
-    let data = data.to_str().unwrap().to_owned();
-    let driver = TauriDriver::start(
-        display,
-        &[
-            ("HUIJI_APP_DATA", &data),
-            ("HUIJI_SERVER_URL", server_url),
-            ("HUIJI_LOG", "warn"),
-        ],
-    );
-    let session = Session::new(&driver, &app_binary()).await;
-    (driver, session)
-}
-
-async fn password_login(s: &Session, phone: &str) {
-    let tab = s.wait("[data-testid=tab-password]", 30).await;
-    s.click(&tab).await;
-    let phone_input = s.wait("[data-testid=password-phone]", 10).await;
-    s.type_text(&phone_input, phone).await;
-    let pw = s.wait("[data-testid=password-password]", 10).await;
-    s.type_text(&pw, DEMO_PASSWORD).await;
-    let submit = s.wait("[data-testid=login-submit]", 10).await;
-    s.click(&submit).await;
-}
-
-/// Waits until the sync indicator says online (or offline) and nothing is syncing.
-async fn wait_online(s: &Session, online: bool, secs: u64) {
-    s.wait_js(
-        &format!("(function(){{var e=document.querySelector('[data-testid=sync-indicator]');return !!e && e.getAttribute('data-online')==='{online}';}})()"),
-        secs,
-    )
-    .await;
-}
+use huiji_tests::webdriver::{
+    missing_tools, open_app, out_dir, password_login, required, wait_online, Xvfb,
+};
+use huiji_tests::ServerProcess;
 
 #[tokio::test]
 async fn members_secretaries_and_scanners_see_their_homes_and_the_data_survives_offline() {

@@ -4,24 +4,10 @@
 //! manager sees the counts.
 
 use huiji_offline::app::{AppCore, AssistedInput, ScanMode, SyncEvent};
-use huiji_tests::{login, ServerProcess, DEMO_PASSWORD};
+use huiji_tests::{health_pass, ServerProcess, DEMO_PASSWORD};
 
 fn no_events() -> impl Fn(SyncEvent) + Send + Sync {
     |_| {}
-}
-
-async fn health_pass(base: &str, phone: &str) -> String {
-    let token = login(base, phone).await;
-    let v: serde_json::Value = reqwest::Client::new()
-        .get(format!("{base}/api/v1/health/pass"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["text"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -33,12 +19,21 @@ async fn a_scanner_works_offline_and_the_site_manager_sees_the_counts() {
 
     // Codes the citizens show: green, yellow, red, Shanghai-registered, travelled.
     let mut codes = Vec::new();
-    for phone in ["13700000001", "13700000002", "13700000003", "13700000004", "13700000005"] {
+    for phone in [
+        "13700000001",
+        "13700000002",
+        "13700000003",
+        "13700000004",
+        "13700000005",
+    ] {
         codes.push(health_pass(&base, phone).await);
     }
 
     let scanner = AppCore::open(&dir.path().join("scanner"), &base).unwrap();
-    scanner.login_password("13900000005", DEMO_PASSWORD).await.unwrap();
+    scanner
+        .login_password("13900000005", DEMO_PASSWORD)
+        .await
+        .unwrap();
     let st = scanner.sync_now(&no_events()).await.unwrap();
     assert!(st.online, "{st:?}");
     let status = scanner.checkpoint_status().unwrap();
@@ -61,7 +56,10 @@ async fn a_scanner_works_offline_and_the_site_manager_sees_the_counts() {
         (forged, "credential.bad_signature"),
         (green[..green.len() - 10].to_owned(), "credential.malformed"),
         (green.replacen("HJ1:", "HJ2:", 1), "credential.malformed"),
-        ("https://example.com/not-a-code".to_owned(), "credential.malformed"),
+        (
+            "https://example.com/not-a-code".to_owned(),
+            "credential.malformed",
+        ),
         (format!("HJ1:{}", "A".repeat(3000)), "credential.malformed"),
     ];
     let mut admitted = 0;
@@ -77,8 +75,16 @@ async fn a_scanner_works_offline_and_the_site_manager_sees_the_counts() {
         let expect_admit = matches!(i % 5, 0 | 1) && i != 3;
         assert_eq!(v.admitted, expect_admit, "scan {i}: {v:?}");
         match i % 5 {
-            2 => assert!(v.turn_back.iter().any(|t| t.code == "turn_back.red_code"), "{v:?}"),
-            3 | 4 => assert!(v.turn_back.iter().any(|t| t.code == "turn_back.high_risk_region"), "{v:?}"),
+            2 => assert!(
+                v.turn_back.iter().any(|t| t.code == "turn_back.red_code"),
+                "{v:?}"
+            ),
+            3 | 4 => assert!(
+                v.turn_back
+                    .iter()
+                    .any(|t| t.code == "turn_back.high_risk_region"),
+                "{v:?}"
+            ),
             _ => {}
         }
         if i % 5 == 1 {
@@ -96,7 +102,10 @@ async fn a_scanner_works_offline_and_the_site_manager_sees_the_counts() {
             .unwrap();
         assert_eq!(&v.reason_code, reason, "{text}: {v:?}");
         assert!(!v.valid && !v.admitted);
-        assert!(v.turn_back.iter().any(|t| t.code == "turn_back.invalid_code"));
+        assert!(v
+            .turn_back
+            .iter()
+            .any(|t| t.code == "turn_back.invalid_code"));
         turned_back += 1;
     }
     // A mistyped temperature is named and records nothing.
@@ -134,15 +143,26 @@ async fn a_scanner_works_offline_and_the_site_manager_sees_the_counts() {
     let st = scanner.sync_now(&no_events()).await.unwrap();
     assert!(st.online && st.pending == 0 && st.rejected == 0, "{st:?}");
     assert_eq!(scanner.checkpoint_status().unwrap().pending_assisted, 0);
-    assert!(scanner.checkpoint_recent(50).unwrap().iter().all(|r| r.synced));
+    assert!(scanner
+        .checkpoint_recent(50)
+        .unwrap()
+        .iter()
+        .all(|r| r.synced));
 
     // The site manager of the county sees them, per site and for the whole county.
     let manager = AppCore::open(&dir.path().join("manager"), &base).unwrap();
-    manager.login_password("13900000004", DEMO_PASSWORD).await.unwrap();
+    manager
+        .login_password("13900000004", DEMO_PASSWORD)
+        .await
+        .unwrap();
     manager.sync_now(&no_events()).await.unwrap();
     let stats = manager.site_stats().await.unwrap();
     assert!(!stats.offline);
-    let town = stats.rows.iter().find(|r| r.name == "口前镇检查站").unwrap();
+    let town = stats
+        .rows
+        .iter()
+        .find(|r| r.name == "口前镇检查站")
+        .unwrap();
     assert_eq!(town.own.scans, 21);
     assert_eq!(town.own.turned_back, turned_back);
     assert_eq!(town.own.assisted, 1);
@@ -150,14 +170,22 @@ async fn a_scanner_works_offline_and_the_site_manager_sees_the_counts() {
     assert_eq!(stats.rows[0].subtree.scans, 21);
     let sites = manager.sites_list().unwrap();
     assert_eq!(sites[0].name, "永吉县");
-    assert!(sites.iter().any(|s| s.name == "口前镇火车站卡点" && s.depth == 2));
+    assert!(sites
+        .iter()
+        .any(|s| s.name == "口前镇火车站卡点" && s.depth == 2));
     // Offline, the manager's device counts from the scans it synced.
     drop(_server);
     let offline = manager.site_stats().await.unwrap();
     assert!(offline.offline);
     assert_eq!(offline.rows[0].subtree.scans, 21);
     assert_eq!(
-        offline.rows.iter().find(|r| r.name == "口前镇检查站").unwrap().own.turned_back,
+        offline
+            .rows
+            .iter()
+            .find(|r| r.name == "口前镇检查站")
+            .unwrap()
+            .own
+            .turned_back,
         turned_back
     );
 }
@@ -174,12 +202,18 @@ async fn my_code_is_shown_offline_with_its_age() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = ServerProcess::start(&dir.path().join("server"), None);
     let app = AppCore::open(&dir.path().join("citizen"), &server.base_url).unwrap();
-    app.login_password("13700000003", DEMO_PASSWORD).await.unwrap();
+    app.login_password("13700000003", DEMO_PASSWORD)
+        .await
+        .unwrap();
     let code = app.my_health_code().await.unwrap();
     assert_eq!(code.colour, "red");
     assert_eq!(code.display_name, "刘**");
     assert!(!code.offline && !code.expired);
-    assert!(code.svg.starts_with("<?xml") || code.svg.contains("<svg"), "{}", &code.svg[..60]);
+    assert!(
+        code.svg.starts_with("<?xml") || code.svg.contains("<svg"),
+        "{}",
+        &code.svg[..60]
+    );
     assert!(code.text.starts_with("HJ1:"));
     server.kill_hard();
     let kept = app.my_health_code().await.unwrap();
@@ -197,10 +231,17 @@ async fn a_ticket_admitted_at_two_offline_scanners_is_flagged_after_sync() {
     let base = server.base_url.clone();
 
     let member = AppCore::open(&dir.path().join("member"), &base).unwrap();
-    member.login_password("13800000001", DEMO_PASSWORD).await.unwrap();
+    member
+        .login_password("13800000001", DEMO_PASSWORD)
+        .await
+        .unwrap();
     member.sync_now(&no_events()).await.unwrap();
     let events = member.events_list().unwrap();
-    let event = events.iter().find(|e| e.title == "2026年度会员大会").unwrap().clone();
+    let event = events
+        .iter()
+        .find(|e| e.title == "2026年度会员大会")
+        .unwrap()
+        .clone();
     let ticket = member.my_ticket(&event.id).await.unwrap();
     assert!(!ticket.offline && ticket.svg.contains("<svg"));
 
@@ -208,7 +249,9 @@ async fn a_ticket_admitted_at_two_offline_scanners_is_flagged_after_sync() {
     let gate_a = AppCore::open(&dir.path().join("gate-a"), &base).unwrap();
     let gate_b = AppCore::open(&dir.path().join("gate-b"), &base).unwrap();
     for g in [&gate_a, &gate_b] {
-        g.login_password("13900000005", DEMO_PASSWORD).await.unwrap();
+        g.login_password("13900000005", DEMO_PASSWORD)
+            .await
+            .unwrap();
         g.sync_now(&no_events()).await.unwrap();
     }
     server.kill_hard();
@@ -220,18 +263,28 @@ async fn a_ticket_admitted_at_two_offline_scanners_is_flagged_after_sync() {
         direction,
         reentry_allowed: event.reentry_allowed,
     };
-    let a = gate_a.checkpoint_record(&ticket.text, mode(Direction::In), None, None).unwrap();
+    let a = gate_a
+        .checkpoint_record(&ticket.text, mode(Direction::In), None, None)
+        .unwrap();
     assert!(a.admitted, "{a:?}");
     // The same gate refuses it a second time, by its own log.
-    let again = gate_a.checkpoint_verify(&ticket.text, mode(Direction::In)).unwrap();
+    let again = gate_a
+        .checkpoint_verify(&ticket.text, mode(Direction::In))
+        .unwrap();
     assert_eq!(again.reason_code, "credential.already_used");
     assert!(!again.admitted);
-    let b = gate_b.checkpoint_record(&ticket.text, mode(Direction::In), None, None).unwrap();
+    let b = gate_b
+        .checkpoint_record(&ticket.text, mode(Direction::In), None, None)
+        .unwrap();
     assert!(b.admitted, "gate B has not heard of gate A: {b:?}");
     // Out at gate A, and no re-entry for this event.
-    let out = gate_a.checkpoint_record(&ticket.text, mode(Direction::Out), None, None).unwrap();
+    let out = gate_a
+        .checkpoint_record(&ticket.text, mode(Direction::Out), None, None)
+        .unwrap();
     assert!(out.admitted);
-    let back = gate_a.checkpoint_verify(&ticket.text, mode(Direction::In)).unwrap();
+    let back = gate_a
+        .checkpoint_verify(&ticket.text, mode(Direction::In))
+        .unwrap();
     assert_eq!(back.reason_code, "credential.already_used");
     assert_eq!(back.reason, "该活动不允许离场后再次入场");
 
@@ -241,7 +294,10 @@ async fn a_ticket_admitted_at_two_offline_scanners_is_flagged_after_sync() {
         assert!(st.online && st.pending == 0, "{st:?}");
     }
     let secretary = AppCore::open(&dir.path().join("secretary"), &base).unwrap();
-    secretary.login_password("13900000001", DEMO_PASSWORD).await.unwrap();
+    secretary
+        .login_password("13900000001", DEMO_PASSWORD)
+        .await
+        .unwrap();
     let att = secretary.event_attendance(&event.id).await.unwrap();
     assert_eq!(att.checked_in, 1);
     assert_eq!(att.admitted_scans, 3);

@@ -3,66 +3,10 @@
 //! scanner (five of them bad) and records temperatures; the server returns; it syncs;
 //! the site manager sees the counts. Screenshots go to `test-output/e2e/`.
 
-use std::path::{Path, PathBuf};
-
-use huiji_tests::webdriver::{app_binary, missing_tools, Session, TauriDriver, Xvfb};
-use huiji_tests::{login, ServerProcess, DEMO_PASSWORD};
-
-fn out_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-output/e2e")
-}
-
-fn required() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-        || std::env::var("HUIJI_REQUIRE_E2E").is_ok_and(|v| v == "1")
-}
-
-async fn open_app(display: &str, data: &Path, server_url: &str) -> (TauriDriver, Session) {
-    let data = data.to_str().unwrap().to_owned();
-    let driver = TauriDriver::start(
-        display,
-        &[
-            ("HUIJI_APP_DATA", &data),
-            ("HUIJI_SERVER_URL", server_url),
-            ("HUIJI_LOG", "warn"),
-        ],
-    );
-    let session = Session::new(&driver, &app_binary()).await;
-    (driver, session)
-}
-
-async fn password_login(s: &Session, phone: &str) {
-    let tab = s.wait("[data-testid=tab-password]", 30).await;
-    s.click(&tab).await;
-    let phone_input = s.wait("[data-testid=password-phone]", 10).await;
-    s.type_text(&phone_input, phone).await;
-    let pw = s.wait("[data-testid=password-password]", 10).await;
-    s.type_text(&pw, DEMO_PASSWORD).await;
-    let submit = s.wait("[data-testid=login-submit]", 10).await;
-    s.click(&submit).await;
-}
-
-async fn wait_online(s: &Session, online: bool, secs: u64) {
-    s.wait_js(
-        &format!("(function(){{var e=document.querySelector('[data-testid=sync-indicator]');return !!e && e.getAttribute('data-online')==='{online}';}})()"),
-        secs,
-    )
-    .await;
-}
-
-async fn health_pass(base: &str, phone: &str) -> String {
-    let token = login(base, phone).await;
-    let v: serde_json::Value = reqwest::Client::new()
-        .get(format!("{base}/api/v1/health/pass"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["text"].as_str().unwrap().to_owned()
-}
+use huiji_tests::webdriver::{
+    missing_tools, open_app, out_dir, password_login, required, wait_online, Session, Xvfb,
+};
+use huiji_tests::{health_pass, ServerProcess};
 
 /// A string the script returns.
 async fn js_text(s: &Session, script: &str) -> String {
@@ -124,35 +68,54 @@ async fn a_scanner_verifies_codes_offline_and_the_site_manager_sees_the_counts()
         let input = s.wait("[data-testid=scan-input]", 10).await;
         s.type_text(&input, &format!("{code}\u{E007}")).await;
         s.wait_js("!!document.querySelector('[data-testid=confirm-scan]') && !document.querySelector('[data-testid=recorded]')", 15).await;
-        let reason = js_text(&s, "document.querySelector('[data-testid=verdict]').getAttribute('data-reason')").await;
+        let reason = js_text(
+            &s,
+            "document.querySelector('[data-testid=verdict]').getAttribute('data-reason')",
+        )
+        .await;
         if *good {
             assert_eq!(reason, "credential.valid", "scan {n}");
         } else {
             assert_ne!(reason, "credential.valid", "scan {n}: a bad code passed");
         }
         if n == 1 {
-            s.screenshot(&xvfb.display, &out.join("checkpoint-bad-code.png")).await;
+            s.screenshot(&xvfb.display, &out.join("checkpoint-bad-code.png"))
+                .await;
         }
         let temp = s.wait("[data-testid=temperature]", 10).await;
         let t = if n == 6 { "37.8" } else { "36.5" };
         // Staff type the temperature and press Enter (the confirm form submits).
         s.type_text(&temp, &format!("{t}\u{E007}")).await;
         s.wait("[data-testid=recorded]", 15).await;
-        let verdict = js_text(&s, "document.querySelector('[data-testid=verdict]').getAttribute('data-verdict')").await;
+        let verdict = js_text(
+            &s,
+            "document.querySelector('[data-testid=verdict]').getAttribute('data-verdict')",
+        )
+        .await;
         if verdict == "admit" {
             admitted += 1;
         }
         if n == 0 {
-            s.screenshot(&xvfb.display, &out.join("checkpoint-green.png")).await;
+            s.screenshot(&xvfb.display, &out.join("checkpoint-green.png"))
+                .await;
         }
         let next = s.wait("[data-testid=next-scan]", 10).await;
         s.click(&next).await;
     }
     // Green and yellow pass unless feverish; red and bad codes are turned back.
-    let greens_and_yellows = plan.iter().enumerate().filter(|(n, (c, good))| *good && *c != codes[2] && *n != 6).count();
+    let greens_and_yellows = plan
+        .iter()
+        .enumerate()
+        .filter(|(n, (c, good))| *good && *c != codes[2] && *n != 6)
+        .count();
     assert_eq!(admitted, greens_and_yellows);
-    s.wait_js("(document.querySelector('[data-testid=scans-today]')||{}).textContent.indexOf('20')>=0", 15).await;
-    s.screenshot(&xvfb.display, &out.join("checkpoint-offline-20.png")).await;
+    s.wait_js(
+        "(document.querySelector('[data-testid=scans-today]')||{}).textContent.indexOf('20')>=0",
+        15,
+    )
+    .await;
+    s.screenshot(&xvfb.display, &out.join("checkpoint-offline-20.png"))
+        .await;
 
     // The server returns where it was; the app syncs on its own within a minute, or now.
     let _server = ServerProcess::restart(&data, &base);
@@ -166,7 +129,8 @@ async fn a_scanner_verifies_codes_offline_and_the_site_manager_sees_the_counts()
     let tab = m.wait("[data-testid=scanner-tab-sites]", 30).await;
     m.click(&tab).await;
     m.wait_js("(function(){var r=document.querySelector('[data-testid=site-row][data-site-name=\"口前镇检查站\"] [data-testid=site-own]');return !!r && r.textContent.indexOf('20')>=0;})()", 60).await;
-    m.screenshot(&xvfb.display, &out.join("checkpoint-site-manager.png")).await;
+    m.screenshot(&xvfb.display, &out.join("checkpoint-site-manager.png"))
+        .await;
     m.quit().await;
     drop(xvfb);
 }

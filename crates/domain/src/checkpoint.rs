@@ -259,9 +259,7 @@ impl TicketState {
     pub fn check(&self, direction: Direction, reentry_allowed: bool) -> Option<TicketRefusal> {
         match direction {
             Direction::In if self.inside => Some(TicketRefusal::AlreadyInside),
-            Direction::In if self.entries > 0 && !reentry_allowed => {
-                Some(TicketRefusal::NoReentry)
-            }
+            Direction::In if self.entries > 0 && !reentry_allowed => Some(TicketRefusal::NoReentry),
             Direction::Out if !self.inside => Some(TicketRefusal::NotInside),
             _ => None,
         }
@@ -396,7 +394,12 @@ pub fn site_stats(
         .iter()
         .filter(|n| n.path.is_within(&root.path) && n.id != root.id)
         .collect();
-    within.sort_by(|a, b| a.path.depth().cmp(&b.path.depth()).then(a.name.cmp(&b.name)));
+    within.sort_by(|a, b| {
+        a.path
+            .depth()
+            .cmp(&b.path.depth())
+            .then(a.name.cmp(&b.name))
+    });
     let mut ordered: Vec<&SiteNode> = vec![root];
     // Depth-first: children follow their parent.
     fn place<'a>(out: &mut Vec<&'a SiteNode>, parent: Uuid, pool: &[&'a SiteNode]) {
@@ -455,11 +458,17 @@ mod tests {
         ] {
             assert_eq!(parse_temperature(text), Ok(want), "{text}");
         }
-        for text in ["", "abc", "36.55", "36.", ".5", "3 6", "-36", "365", "36,5", "1e2"] {
+        for text in [
+            "", "abc", "36.55", "36.", ".5", "3 6", "-36", "365", "36,5", "1e2",
+        ] {
             assert_eq!(parse_temperature(text), Err(TEMPERATURE_FORMAT), "{text}");
         }
         for text in ["33.9", "43.1", "20", "99.9"] {
-            assert_eq!(parse_temperature(text), Err(TEMPERATURE_OUT_OF_RANGE), "{text}");
+            assert_eq!(
+                parse_temperature(text),
+                Err(TEMPERATURE_OUT_OF_RANGE),
+                "{text}"
+            );
         }
         assert_eq!(format_temperature(365), "36.5");
         assert_eq!(format_temperature(370), "37.0");
@@ -551,12 +560,21 @@ mod tests {
     #[test]
     fn tickets_go_in_and_out() {
         let mut s = TicketState::default();
-        assert_eq!(s.check(Direction::Out, true), Some(TicketRefusal::NotInside));
+        assert_eq!(
+            s.check(Direction::Out, true),
+            Some(TicketRefusal::NotInside)
+        );
         assert_eq!(s.check(Direction::In, false), None);
         s.apply(Direction::In);
-        assert_eq!(s.check(Direction::In, true), Some(TicketRefusal::AlreadyInside));
+        assert_eq!(
+            s.check(Direction::In, true),
+            Some(TicketRefusal::AlreadyInside)
+        );
         s.apply(Direction::Out);
-        assert_eq!(s.check(Direction::In, false), Some(TicketRefusal::NoReentry));
+        assert_eq!(
+            s.check(Direction::In, false),
+            Some(TicketRefusal::NoReentry)
+        );
         assert_eq!(s.check(Direction::In, true), None);
     }
 
@@ -586,7 +604,10 @@ mod tests {
             scan(2, 3, Out, 2, 100),
             scan(3, 3, In, 3, 200),
         ];
-        assert_eq!(ticket_conflicts(&scans, false)[0].reason, TicketRefusal::NoReentry);
+        assert_eq!(
+            ticket_conflicts(&scans, false)[0].reason,
+            TicketRefusal::NoReentry
+        );
         assert!(ticket_conflicts(&scans, true).is_empty());
         assert_eq!(inside_count(&scans, true), 1);
         assert_eq!(inside_count(&scans, false), 0);
@@ -629,7 +650,10 @@ mod tests {
         };
         let scans = vec![
             (gate.clone(), body(true, &[], "credential.valid")),
-            (gate.clone(), body(false, &["turn_back.fever"], "credential.valid")),
+            (
+                gate.clone(),
+                body(false, &["turn_back.fever"], "credential.valid"),
+            ),
             (town.clone(), body(true, &[], ASSISTED_VERDICT)),
             (other.clone(), body(true, &[], "credential.valid")),
         ];

@@ -254,6 +254,18 @@ pub struct EventBody {
     pub reentry_allowed: bool,
 }
 
+impl From<TrustKeyBody> for crate::credential::TrustedKey {
+    fn from(k: TrustKeyBody) -> Self {
+        crate::credential::TrustedKey {
+            kid: k.kid,
+            public_key: k.public_key,
+            valid_from: k.valid_from,
+            retired_at: k.retired_at,
+            revoked: k.revoked,
+        }
+    }
+}
+
 /// A revoked credential: `credential::revocation_key` of its id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

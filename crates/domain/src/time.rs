@@ -68,7 +68,11 @@ mod tests {
 
     #[test]
     fn day_starts_and_parsing() {
-        let d = SimpleDate { year: 2026, month: 11, day: 22 };
+        let d = SimpleDate {
+            year: 2026,
+            month: 11,
+            day: 22,
+        };
         let start = start_ms_cst(d);
         assert_eq!(today_cst(start), d);
         assert_eq!(today_cst(start - 1).day, 21);

@@ -55,7 +55,9 @@ fn read(width: u32, height: u32, luma: &[u8], binarizer: Binarizer) -> Vec<Strin
     let Ok(view) = ImageView::from_slice(luma, width, height, ImageFormat::Lum) else {
         return Vec::new();
     };
-    let reader = zxingcpp::read().formats([BarcodeFormat::QRCode]).binarizer(binarizer);
+    let reader = zxingcpp::read()
+        .formats([BarcodeFormat::QRCode])
+        .binarizer(binarizer);
     let Ok(found) = reader.from(view) else {
         return Vec::new();
     };
@@ -78,7 +80,10 @@ fn downscale2(width: u32, height: u32, luma: &[u8]) -> (u32, u32, Vec<u8>) {
         let r0 = &luma[2 * y * w..2 * y * w + w];
         let r1 = &luma[(2 * y + 1) * w..(2 * y + 1) * w + w];
         for x in 0..hw {
-            let s = u16::from(r0[2 * x]) + u16::from(r0[2 * x + 1]) + u16::from(r1[2 * x]) + u16::from(r1[2 * x + 1]);
+            let s = u16::from(r0[2 * x])
+                + u16::from(r0[2 * x + 1])
+                + u16::from(r1[2 * x])
+                + u16::from(r1[2 * x + 1]);
             out.push(((s + 2) / 4) as u8);
         }
     }

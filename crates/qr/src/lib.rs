@@ -33,14 +33,23 @@ pub enum QrError {
     #[error("the image data is corrupt or truncated")]
     CorruptImage,
     /// Over [`MAX_IMAGE_BYTES`] or [`MAX_PIXELS`].
-    #[error("the image is too large (over {} bytes or {} pixels)", MAX_IMAGE_BYTES, MAX_PIXELS)]
+    #[error(
+        "the image is too large (over {} bytes or {} pixels)",
+        MAX_IMAGE_BYTES,
+        MAX_PIXELS
+    )]
     TooLarge,
     /// A raw frame whose width or height is zero.
     #[error("the frame has a zero width or height")]
     EmptyFrame,
     /// A raw frame whose buffer length does not match width × height × channels.
     #[error("the frame buffer has {actual} bytes, but {width}×{height} needs {expected}")]
-    BufferSizeMismatch { width: u32, height: u32, expected: u64, actual: usize },
+    BufferSizeMismatch {
+        width: u32,
+        height: u32,
+        expected: u64,
+        actual: usize,
+    },
     /// The image was read, and no QR code was found in it.
     #[error("no QR code found in the image")]
     NoCode,
@@ -79,7 +88,9 @@ impl QrError {
     /// The message shown to the user, in English.
     pub fn message_en(&self) -> &'static str {
         match self {
-            QrError::NotAnImage => "Unrecognised image format: use a PNG, JPEG, WebP, BMP or GIF image",
+            QrError::NotAnImage => {
+                "Unrecognised image format: use a PNG, JPEG, WebP, BMP or GIF image"
+            }
             QrError::CorruptImage => "The image is corrupt or incomplete",
             QrError::TooLarge => "The image is too large (at most 20 MB or 40 million pixels)",
             QrError::EmptyFrame => "The frame is empty",
@@ -111,7 +122,10 @@ pub fn decode_luma(width: u32, height: u32, luma: &[u8]) -> Result<Vec<String>, 
 /// pixels count as white.
 pub fn decode_rgba(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<String>, QrError> {
     check_frame(width, height, rgba.len(), 4)?;
-    let luma: Vec<u8> = rgba.chunks_exact(4).map(|p| rgba_to_luma(p[0], p[1], p[2], p[3])).collect();
+    let luma: Vec<u8> = rgba
+        .chunks_exact(4)
+        .map(|p| rgba_to_luma(p[0], p[1], p[2], p[3]))
+        .collect();
     decode_checked(width, height, &luma)
 }
 
@@ -131,7 +145,12 @@ fn check_frame(width: u32, height: u32, len: usize, channels: u64) -> Result<(),
     }
     let expected = pixels * channels;
     if len as u64 != expected {
-        return Err(QrError::BufferSizeMismatch { width, height, expected, actual: len });
+        return Err(QrError::BufferSizeMismatch {
+            width,
+            height,
+            expected,
+            actual: len,
+        });
     }
     Ok(())
 }
@@ -156,7 +175,11 @@ fn load_luma(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), QrError> {
     let format = image::guess_format(bytes).map_err(|_| QrError::NotAnImage)?;
     if !matches!(
         format,
-        ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Bmp | ImageFormat::Gif
+        ImageFormat::Png
+            | ImageFormat::Jpeg
+            | ImageFormat::WebP
+            | ImageFormat::Bmp
+            | ImageFormat::Gif
     ) {
         return Err(QrError::NotAnImage);
     }
@@ -185,9 +208,15 @@ fn load_luma(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), QrError> {
     let luma = if let image::DynamicImage::ImageLuma8(gray) = img {
         gray.into_raw()
     } else if img.color().has_alpha() {
-        img.into_rgba8().pixels().map(|p| rgba_to_luma(p[0], p[1], p[2], p[3])).collect()
+        img.into_rgba8()
+            .pixels()
+            .map(|p| rgba_to_luma(p[0], p[1], p[2], p[3]))
+            .collect()
     } else {
-        img.into_rgb8().pixels().map(|p| rgba_to_luma(p[0], p[1], p[2], 255)).collect()
+        img.into_rgb8()
+            .pixels()
+            .map(|p| rgba_to_luma(p[0], p[1], p[2], 255))
+            .collect()
     };
     Ok((w, h, luma))
 }

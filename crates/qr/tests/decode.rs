@@ -33,12 +33,20 @@ fn render(text: &str, scale: u32, canvas: u32, degrees: f64) -> GrayImage {
     let (s, co) = degrees.to_radians().sin_cos();
     GrayImage::from_fn(canvas, canvas, |x, y| {
         let (dx, dy) = (f64::from(x) - c, f64::from(y) - c);
-        let (u, v) = (dx * co + dy * s + side / 2.0, -dx * s + dy * co + side / 2.0);
+        let (u, v) = (
+            dx * co + dy * s + side / 2.0,
+            -dx * s + dy * co + side / 2.0,
+        );
         if u < 0.0 || v < 0.0 || u >= side || v >= side {
             return Luma([128]);
         }
-        let (mx, my) = ((u / f64::from(scale)) as i64 - 4, (v / f64::from(scale)) as i64 - 4);
-        let dark = (0..n).contains(&mx) && (0..n).contains(&my) && colors[(my * n + mx) as usize] == Color::Dark;
+        let (mx, my) = (
+            (u / f64::from(scale)) as i64 - 4,
+            (v / f64::from(scale)) as i64 - 4,
+        );
+        let dark = (0..n).contains(&mx)
+            && (0..n).contains(&my)
+            && colors[(my * n + mx) as usize] == Color::Dark;
         Luma([if dark { 20 } else { 235 }])
     })
 }
@@ -61,7 +69,9 @@ fn jpeg_quality_40_decodes() {
     let text = payload(2);
     let img = render(&text, 5, 480, 0.0);
     let mut jpg = Vec::new();
-    JpegEncoder::new_with_quality(&mut jpg, 40).encode_image(&img).unwrap();
+    JpegEncoder::new_with_quality(&mut jpg, 40)
+        .encode_image(&img)
+        .unwrap();
     assert_eq!(decode_image_bytes(&jpg), Ok(vec![text]));
 }
 
@@ -69,7 +79,10 @@ fn jpeg_quality_40_decodes() {
 fn rotated_code_decodes() {
     let text = payload(3);
     let img = render(&text, 5, 600, 33.0);
-    assert_eq!(decode_luma(img.width(), img.height(), img.as_raw()), Ok(vec![text]));
+    assert_eq!(
+        decode_luma(img.width(), img.height(), img.as_raw()),
+        Ok(vec![text])
+    );
 }
 
 #[test]
@@ -79,10 +92,17 @@ fn rgba_with_transparent_background_decodes() {
     // Ink opaque black, everything else fully transparent black: only
     // compositing over white makes this readable.
     let rgba = RgbaImage::from_fn(gray.width(), gray.height(), |x, y| {
-        let a = if gray.get_pixel(x, y)[0] < 128 { 255 } else { 0 };
+        let a = if gray.get_pixel(x, y)[0] < 128 {
+            255
+        } else {
+            0
+        };
         image::Rgba([0, 0, 0, a])
     });
-    assert_eq!(decode_rgba(rgba.width(), rgba.height(), rgba.as_raw()), Ok(vec![text.clone()]));
+    assert_eq!(
+        decode_rgba(rgba.width(), rgba.height(), rgba.as_raw()),
+        Ok(vec![text.clone()])
+    );
     let png = {
         let mut out = Cursor::new(Vec::new());
         rgba.write_to(&mut out, ImageFormat::Png).unwrap();
@@ -116,16 +136,24 @@ fn image_without_code_is_no_code() {
 
 #[test]
 fn random_bytes_are_not_an_image() {
-    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let bytes: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     assert_eq!(decode_image_bytes(&bytes), Err(QrError::NotAnImage));
     assert_eq!(decode_image_bytes(&[]), Err(QrError::NotAnImage));
-    assert_eq!(decode_image_bytes(b"not an image at all"), Err(QrError::NotAnImage));
+    assert_eq!(
+        decode_image_bytes(b"not an image at all"),
+        Err(QrError::NotAnImage)
+    );
 }
 
 #[test]
 fn truncated_png_is_corrupt() {
     let png = encode(&render(&payload(7), 4, 300, 0.0), ImageFormat::Png);
-    assert_eq!(decode_image_bytes(&png[..png.len() / 2]), Err(QrError::CorruptImage));
+    assert_eq!(
+        decode_image_bytes(&png[..png.len() / 2]),
+        Err(QrError::CorruptImage)
+    );
 }
 
 fn crc32(data: &[u8]) -> u32 {
@@ -133,7 +161,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -157,11 +189,19 @@ fn png_bomb_header_is_too_large_without_decoding() {
     ihdr.extend_from_slice(&100_000u32.to_be_bytes());
     ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
     chunk(&mut png, b"IHDR", &ihdr);
-    chunk(&mut png, b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
+    chunk(
+        &mut png,
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    );
     chunk(&mut png, b"IEND", &[]);
     let start = Instant::now();
     assert_eq!(decode_image_bytes(&png), Err(QrError::TooLarge));
-    assert!(start.elapsed() < Duration::from_secs(1), "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -175,12 +215,28 @@ fn oversized_input_is_too_large() {
 #[test]
 fn mismatched_buffers_give_a_clear_error() {
     let err = decode_luma(10, 10, &[0; 99]).unwrap_err();
-    assert_eq!(err, QrError::BufferSizeMismatch { width: 10, height: 10, expected: 100, actual: 99 });
+    assert_eq!(
+        err,
+        QrError::BufferSizeMismatch {
+            width: 10,
+            height: 10,
+            expected: 100,
+            actual: 99
+        }
+    );
     assert_eq!(err.code(), "qr.bad_buffer");
-    assert_eq!(err.to_string(), "the frame buffer has 99 bytes, but 10×10 needs 100");
+    assert_eq!(
+        err.to_string(),
+        "the frame buffer has 99 bytes, but 10×10 needs 100"
+    );
     assert_eq!(
         decode_rgba(10, 10, &[0; 100]),
-        Err(QrError::BufferSizeMismatch { width: 10, height: 10, expected: 400, actual: 100 })
+        Err(QrError::BufferSizeMismatch {
+            width: 10,
+            height: 10,
+            expected: 400,
+            actual: 100
+        })
     );
     assert_eq!(decode_luma(0, 10, &[]), Err(QrError::EmptyFrame));
     assert_eq!(decode_rgba(10, 0, &[]), Err(QrError::EmptyFrame));
@@ -193,7 +249,12 @@ fn every_error_has_a_code_and_messages() {
         QrError::CorruptImage,
         QrError::TooLarge,
         QrError::EmptyFrame,
-        QrError::BufferSizeMismatch { width: 1, height: 1, expected: 1, actual: 0 },
+        QrError::BufferSizeMismatch {
+            width: 1,
+            height: 1,
+            expected: 1,
+            actual: 0,
+        },
         QrError::NoCode,
         QrError::DecoderFailed,
     ];

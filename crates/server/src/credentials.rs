@@ -63,7 +63,10 @@ fn trust_row(k: &KeyRow) -> Result<ServerRow> {
         revoked: k.revoked,
     };
     Ok(ServerRow {
-        id: Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("huiji:trust_key:{}", k.kid).as_bytes()),
+        id: Uuid::new_v5(
+            &Uuid::NAMESPACE_OID,
+            format!("huiji:trust_key:{}", k.kid).as_bytes(),
+        ),
         kind: RecordKind::TrustKey,
         node_id: PLATFORM_NODE,
         node_path: platform_path(),
@@ -80,7 +83,12 @@ fn new_kid(now_ms: i64) -> String {
     format!("k{:04}{:02}{:02}{}", d.year, d.month, d.day, hex::encode(r))
 }
 
-async fn insert_key(tx: &mut Transaction<'_, Any>, backend: Backend, now: i64, actor: Option<Uuid>) -> Result<String> {
+async fn insert_key(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    now: i64,
+    actor: Option<Uuid>,
+) -> Result<String> {
     let mut seed = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut seed);
     let kid = new_kid(now);
@@ -143,11 +151,13 @@ pub enum KeyEnd {
 pub async fn end_key(st: &AppState, kid: &str, how: KeyEnd, actor: Uuid) -> Result<()> {
     let now = st.now();
     let mut tx = st.db.writer.begin().await?;
-    let row = sqlx::query(&format!("SELECT {KEY_COLUMNS}, active FROM signing_keys WHERE kid = $1"))
-        .bind(kid)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| ApiError::not_found("签发密钥"))?;
+    let row = sqlx::query(&format!(
+        "SELECT {KEY_COLUMNS}, active FROM signing_keys WHERE kid = $1"
+    ))
+    .bind(kid)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| ApiError::not_found("签发密钥"))?;
     let mut key = key_from_row(&row)?;
     let was_active = row.try_get::<i64, _>(6)? != 0;
     match how {
@@ -163,7 +173,14 @@ pub async fn end_key(st: &AppState, kid: &str, how: KeyEnd, actor: Uuid) -> Resu
         .bind(kid)
         .execute(&mut *tx)
         .await?;
-    write_server_rows(&mut tx, st.db.backend, vec![trust_row(&key)?], Some(actor), now).await?;
+    write_server_rows(
+        &mut tx,
+        st.db.backend,
+        vec![trust_row(&key)?],
+        Some(actor),
+        now,
+    )
+    .await?;
     // Something must sign: ending the active key brings in a new one.
     if was_active {
         insert_key(&mut tx, st.db.backend, now, Some(actor)).await?;
@@ -173,10 +190,12 @@ pub async fn end_key(st: &AppState, kid: &str, how: KeyEnd, actor: Uuid) -> Resu
 }
 
 async fn active_key(tx: &mut Transaction<'_, Any>) -> Result<SigningKey> {
-    let row = sqlx::query(&format!("SELECT {KEY_COLUMNS} FROM signing_keys WHERE active = 1"))
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| ApiError::internal("no active signing key".into()))?;
+    let row = sqlx::query(&format!(
+        "SELECT {KEY_COLUMNS} FROM signing_keys WHERE active = 1"
+    ))
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| ApiError::internal("no active signing key".into()))?;
     signing_key(&key_from_row(&row)?)
 }
 
@@ -226,7 +245,10 @@ pub async fn revoke_subject(
         let id = crate::auth::parse_uuid(&row.try_get::<String, _>(0)?)?;
         let key = credential::revocation_key(id);
         out.push(ServerRow {
-            id: Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("huiji:revocation:{key}").as_bytes()),
+            id: Uuid::new_v5(
+                &Uuid::NAMESPACE_OID,
+                format!("huiji:revocation:{key}").as_bytes(),
+            ),
             kind: RecordKind::Revocation,
             node_id: PLATFORM_NODE,
             node_path: platform_path(),
@@ -248,9 +270,11 @@ pub async fn revoke_subject(
 
 /// Every key, for the admin screen (public parts only).
 pub async fn list_keys(st: &AppState) -> Result<Vec<TrustKeyBody>> {
-    let rows = sqlx::query(&format!("SELECT {KEY_COLUMNS} FROM signing_keys ORDER BY created_at"))
-        .fetch_all(&st.db.pool)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {KEY_COLUMNS} FROM signing_keys ORDER BY created_at"
+    ))
+    .fetch_all(&st.db.pool)
+    .await?;
     rows.iter()
         .map(|r| {
             let k = key_from_row(r)?;

@@ -211,7 +211,12 @@ pub const RISK_REGIONS: &[(&str, &str)] = &[("310000", "上海市"), ("650100", 
 /// A valid ID number in `region` (6 digits) for demo person `i`.
 pub fn demo_id_number_in(region: &str, i: usize) -> String {
     let year = 1970 + (i * 7) % 35;
-    let first17 = format!("{region}{year:04}{:02}{:02}{:03}", 1 + i % 12, 1 + (i * 3) % 28, 200 + i);
+    let first17 = format!(
+        "{region}{year:04}{:02}{:02}{:03}",
+        1 + i % 12,
+        1 + (i * 3) % 28,
+        200 + i
+    );
     let check = id_number_check_char(&first17).unwrap_or('0');
     format!("{first17}{check}")
 }

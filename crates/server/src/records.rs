@@ -592,8 +592,14 @@ pub async fn write_server_rows(
     }
     let base = reserve_seq(tx, rows.len() as i64).await?;
     let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
-    let existing = fetch_in(tx, backend, "SELECT id, version, created_at FROM records WHERE id", "", &ids)
-        .await?;
+    let existing = fetch_in(
+        tx,
+        backend,
+        "SELECT id, version, created_at FROM records WHERE id",
+        "",
+        &ids,
+    )
+    .await?;
     let mut versions: HashMap<String, (i64, i64)> = HashMap::new();
     for row in &existing {
         versions.insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?));

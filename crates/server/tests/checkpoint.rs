@@ -40,7 +40,12 @@ async fn pull_all(t: &TestApp, token: &str) -> Vec<Value> {
     let mut out = Vec::new();
     loop {
         let (s, v) = t
-            .call("GET", &format!("/api/v1/sync/pull?cursor={cursor}&limit=5000"), Some(token), None)
+            .call(
+                "GET",
+                &format!("/api/v1/sync/pull?cursor={cursor}&limit=5000"),
+                Some(token),
+                None,
+            )
             .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         out.extend(v["records"].as_array().unwrap().iter().cloned());
@@ -58,18 +63,16 @@ async fn trust_data(t: &TestApp, token: &str) -> (TrustList, RevocationList) {
         .iter()
         .filter(|r| r["kind"] == "trust_key")
         .map(|r| serde_json::from_value::<TrustKeyBody>(r["body"].clone()).unwrap())
-        .map(|k| TrustedKey {
-            kid: k.kid,
-            public_key: k.public_key,
-            valid_from: k.valid_from,
-            retired_at: k.retired_at,
-            revoked: k.revoked,
-        })
+        .map(TrustedKey::from)
         .collect();
     let revs: Vec<String> = recs
         .iter()
         .filter(|r| r["kind"] == "revocation")
-        .map(|r| serde_json::from_value::<RevocationBody>(r["body"].clone()).unwrap().key)
+        .map(|r| {
+            serde_json::from_value::<RevocationBody>(r["body"].clone())
+                .unwrap()
+                .key
+        })
         .collect();
     (
         TrustList {
@@ -98,7 +101,9 @@ fn verify(t: &TestApp, text: &str, trust: &(TrustList, RevocationList)) -> crede
 }
 
 async fn pass(t: &TestApp, token: &str) -> Value {
-    let (s, v) = t.call("GET", "/api/v1/health/pass", Some(token), None).await;
+    let (s, v) = t
+        .call("GET", "/api/v1/health/pass", Some(token), None)
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     v
 }
@@ -131,7 +136,12 @@ async fn a_citizen_gets_a_signed_health_pass_that_verifies_offline(t: &TestApp) 
     assert_ne!(p2["text"], p["text"]);
     // Someone without real name and ID gets told what to do.
     let (s, v) = t
-        .call("POST", "/api/v1/auth/sms/send", None, Some(json!({"phone": "13600000077"})))
+        .call(
+            "POST",
+            "/api/v1/auth/sms/send",
+            None,
+            Some(json!({"phone": "13600000077"})),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     let (_, login) = t
@@ -184,22 +194,47 @@ async fn a_status_change_revokes_the_old_code_and_the_next_carries_the_new_colou
 async fn only_the_health_authority_sets_status_and_bad_requests_are_named(t: &TestApp) {
     let scanner = t.login(SCANNER).await;
     let body = json!({"phone": CITIZENS[0].0, "colour": "red"});
-    let (s, _) = t.call("PUT", "/api/v1/health/status", Some(&scanner), Some(body.clone())).await;
+    let (s, _) = t
+        .call(
+            "PUT",
+            "/api/v1/health/status",
+            Some(&scanner),
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = t.call("PUT", "/api/v1/health/status", None, Some(body)).await;
+    let (s, _) = t
+        .call("PUT", "/api/v1/health/status", None, Some(body))
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     let authority = t.login(AUTHORITY).await;
     for (body, code) in [
-        (json!({"phone": CITIZENS[0].0, "colour": "purple"}), "ColourInvalid"),
+        (
+            json!({"phone": CITIZENS[0].0, "colour": "purple"}),
+            "ColourInvalid",
+        ),
         (json!({"colour": "green"}), "IdentifyOnce"),
         (
             json!({"phone": CITIZENS[0].0, "id_number": demo_id_number_in(CITIZENS[0].2, 0), "colour": "green"}),
             "IdentifyOnce",
         ),
-        (json!({"phone": "13612345678", "colour": "green"}), "PersonNotFound"),
-        (json!({"id_number": "220221199001011234", "colour": "green"}), "IdNumberCheckChar"),
+        (
+            json!({"phone": "13612345678", "colour": "green"}),
+            "PersonNotFound",
+        ),
+        (
+            json!({"id_number": "220221199001011234", "colour": "green"}),
+            "IdNumberCheckChar",
+        ),
     ] {
-        let (s, v) = t.call("PUT", "/api/v1/health/status", Some(&authority), Some(body.clone())).await;
+        let (s, v) = t
+            .call(
+                "PUT",
+                "/api/v1/health/status",
+                Some(&authority),
+                Some(body.clone()),
+            )
+            .await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{body} → {v}");
         assert_eq!(v["code"], code, "{body} → {v}");
     }
@@ -243,7 +278,12 @@ async fn a_csv_import_applies_good_rows_and_reports_each_bad_one(t: &TestApp) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["line"].as_i64().unwrap(), e["code"].as_str().unwrap().to_owned()))
+        .map(|e| {
+            (
+                e["line"].as_i64().unwrap(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(
         errors,
@@ -271,30 +311,60 @@ async fn rotated_keys_keep_verifying_until_retired_and_revoked_keys_stop_at_once
     let admin = t.login(ADMIN).await;
     let old = pass(t, &citizen).await["text"].as_str().unwrap().to_owned();
     let (old_kid, _) = credential::decode_unverified(&old).unwrap();
-    let (s, _) = t.call("POST", "/api/v1/admin/keys/rotate", Some(&scanner), None).await;
+    let (s, _) = t
+        .call("POST", "/api/v1/admin/keys/rotate", Some(&scanner), None)
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, new_kid) = t.call("POST", "/api/v1/admin/keys/rotate", Some(&admin), None).await;
+    let (s, new_kid) = t
+        .call("POST", "/api/v1/admin/keys/rotate", Some(&admin), None)
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_ne!(new_kid.as_str().unwrap(), old_kid);
     let trust = trust_data(t, &scanner).await;
     assert_eq!(trust.0.keys.len(), 2);
-    assert_eq!(verify(t, &old, &trust).reason, Reason::Valid, "old key still verifies");
+    assert_eq!(
+        verify(t, &old, &trust).reason,
+        Reason::Valid,
+        "old key still verifies"
+    );
     // A fresh code (after the old one is revoked by a status change) uses the new key.
     let authority = t.login(AUTHORITY).await;
-    t.call("PUT", "/api/v1/health/status", Some(&authority), Some(json!({"phone": CITIZENS[0].0, "colour": "green"}))).await;
+    t.call(
+        "PUT",
+        "/api/v1/health/status",
+        Some(&authority),
+        Some(json!({"phone": CITIZENS[0].0, "colour": "green"})),
+    )
+    .await;
     let fresh = pass(t, &citizen).await["text"].as_str().unwrap().to_owned();
-    assert_eq!(credential::decode_unverified(&fresh).unwrap().0, new_kid.as_str().unwrap());
+    assert_eq!(
+        credential::decode_unverified(&fresh).unwrap().0,
+        new_kid.as_str().unwrap()
+    );
     // Retired: no longer signs, what it signed before still verifies.
     let other = t.login(CITIZENS[2].0).await;
     let (s, _) = t
-        .call("POST", &format!("/api/v1/admin/keys/{old_kid}/retire"), Some(&admin), None)
+        .call(
+            "POST",
+            &format!("/api/v1/admin/keys/{old_kid}/retire"),
+            Some(&admin),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let signed_before = pass(t, &other).await["text"].as_str().unwrap().to_owned();
-    assert_eq!(credential::decode_unverified(&signed_before).unwrap().0, new_kid.as_str().unwrap());
+    assert_eq!(
+        credential::decode_unverified(&signed_before).unwrap().0,
+        new_kid.as_str().unwrap()
+    );
     // Revoked (compromised): nothing it signed verifies.
     let (s, _) = t
-        .call("POST", &format!("/api/v1/admin/keys/{old_kid}/revoke"), Some(&admin), None)
+        .call(
+            "POST",
+            &format!("/api/v1/admin/keys/{old_kid}/revoke"),
+            Some(&admin),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let trust = trust_data(t, &scanner).await;
@@ -302,17 +372,31 @@ async fn rotated_keys_keep_verifying_until_retired_and_revoked_keys_stop_at_once
     assert_eq!(v.reason, Reason::RetiredKey, "{v:?}");
     assert_eq!(verify(t, &fresh, &trust).reason, Reason::Valid);
     let (s, _) = t
-        .call("POST", "/api/v1/admin/keys/nokey/revoke", Some(&admin), None)
+        .call(
+            "POST",
+            "/api/v1/admin/keys/nokey/revoke",
+            Some(&admin),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     // Revoking the active key brings in a new one: codes can still be issued.
-    let (_, keys) = t.call("GET", "/api/v1/admin/keys", Some(&admin), None).await;
+    let (_, keys) = t
+        .call("GET", "/api/v1/admin/keys", Some(&admin), None)
+        .await;
     assert_eq!(keys.as_array().unwrap().len(), 2);
     let (s, _) = t
-        .call("POST", &format!("/api/v1/admin/keys/{}/revoke", new_kid.as_str().unwrap()), Some(&admin), None)
+        .call(
+            "POST",
+            &format!("/api/v1/admin/keys/{}/revoke", new_kid.as_str().unwrap()),
+            Some(&admin),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let (_, keys) = t.call("GET", "/api/v1/admin/keys", Some(&admin), None).await;
+    let (_, keys) = t
+        .call("GET", "/api/v1/admin/keys", Some(&admin), None)
+        .await;
     assert_eq!(keys.as_array().unwrap().len(), 3);
 }
 
@@ -331,25 +415,53 @@ async fn a_site_manager_adds_and_edits_sub_sites_and_scanners_within_their_tree(
     let id = site["id"].as_str().unwrap().to_owned();
     assert!(site["path"].as_str().unwrap().contains(&parent.to_string()));
     let (s, e) = t
-        .call("POST", "/api/v1/sites", Some(&manager), Some(json!({"parent_id": parent, "name": "x"})))
+        .call(
+            "POST",
+            "/api/v1/sites",
+            Some(&manager),
+            Some(json!({"parent_id": parent, "name": "x"})),
+        )
         .await;
-    assert_eq!((s, e["code"].as_str()), (StatusCode::BAD_REQUEST, Some("NodeNameInvalid")));
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("NodeNameInvalid"))
+    );
     let (s, e) = t
-        .call("POST", "/api/v1/sites", Some(&manager), Some(json!({"parent_id": parent, "name": "新卡点", "contact_phone": "12345"})))
+        .call(
+            "POST",
+            "/api/v1/sites",
+            Some(&manager),
+            Some(json!({"parent_id": parent, "name": "新卡点", "contact_phone": "12345"})),
+        )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
     // A scanner may not add sites; a site manager may not add them to a union.
     let scanner = t.login(SCANNER).await;
     let (s, _) = t
-        .call("POST", "/api/v1/sites", Some(&scanner), Some(json!({"parent_id": parent, "name": "新卡点"})))
+        .call(
+            "POST",
+            "/api/v1/sites",
+            Some(&scanner),
+            Some(json!({"parent_id": parent, "name": "新卡点"})),
+        )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = t
-        .call("POST", "/api/v1/sites", Some(&manager), Some(json!({"parent_id": demo_id("南京大学工会"), "name": "新卡点"})))
+        .call(
+            "POST",
+            "/api/v1/sites",
+            Some(&manager),
+            Some(json!({"parent_id": demo_id("南京大学工会"), "name": "新卡点"})),
+        )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, v) = t
-        .call("PUT", &format!("/api/v1/sites/{id}"), Some(&manager), Some(json!({"name": "口前镇客运站卡点（东）", "address": "站前路2号"})))
+        .call(
+            "PUT",
+            &format!("/api/v1/sites/{id}"),
+            Some(&manager),
+            Some(json!({"name": "口前镇客运站卡点（东）", "address": "站前路2号"})),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     // Devices get the new site and the edit by sync.
@@ -359,26 +471,61 @@ async fn a_site_manager_adds_and_edits_sub_sites_and_scanners_within_their_tree(
     assert_eq!(node["version"], 2);
     // Scanner staff: a new phone gets an account and the role at the site.
     let (s, sc) = t
-        .call("POST", &format!("/api/v1/sites/{id}/scanners"), Some(&manager), Some(json!({"phone": "13611112222", "name": "钱多多"})))
+        .call(
+            "POST",
+            &format!("/api/v1/sites/{id}/scanners"),
+            Some(&manager),
+            Some(json!({"phone": "13611112222", "name": "钱多多"})),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{sc}");
     assert_eq!(sc["phone_masked"], "136****2222");
     let (s, e) = t
-        .call("POST", &format!("/api/v1/sites/{id}/scanners"), Some(&manager), Some(json!({"phone": "13611112222", "name": "钱多多"})))
+        .call(
+            "POST",
+            &format!("/api/v1/sites/{id}/scanners"),
+            Some(&manager),
+            Some(json!({"phone": "13611112222", "name": "钱多多"})),
+        )
         .await;
-    assert_eq!((s, e["code"].as_str()), (StatusCode::CONFLICT, Some("ScannerExists")));
-    let (s, list) = t.call("GET", &format!("/api/v1/sites/{id}/scanners"), Some(&manager), None).await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("ScannerExists"))
+    );
+    let (s, list) = t
+        .call(
+            "GET",
+            &format!("/api/v1/sites/{id}/scanners"),
+            Some(&manager),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(list.as_array().unwrap().len(), 1);
     // The new scanner logs in by SMS and is a scanner at that site.
     let (_, sms) = t
-        .call("POST", "/api/v1/auth/sms/send", None, Some(json!({"phone": "13611112222"})))
+        .call(
+            "POST",
+            "/api/v1/auth/sms/send",
+            None,
+            Some(json!({"phone": "13611112222"})),
+        )
         .await;
     let (_, login) = t
-        .call("POST", "/api/v1/auth/sms/login", None, Some(json!({"phone": "13611112222", "code": sms["dev_code"]})))
+        .call(
+            "POST",
+            "/api/v1/auth/sms/login",
+            None,
+            Some(json!({"phone": "13611112222", "code": sms["dev_code"]})),
+        )
         .await;
     let grants = login["account"]["grants"].as_array().unwrap();
-    assert!(grants.iter().any(|g| g["role"] == "scanner" && g["node_id"] == id.as_str()), "{login}");
+    assert!(
+        grants
+            .iter()
+            .any(|g| g["role"] == "scanner" && g["node_id"] == id.as_str()),
+        "{login}"
+    );
 }
 
 fn scan_op(site: Uuid, admitted: bool, turn_back: &[&str], verdict: &str, at: i64) -> Value {
@@ -403,15 +550,41 @@ async fn site_counts_roll_up_scans_per_day_and_subtree(t: &TestApp) {
         scan_op(gate, true, &[], "credential.valid", yesterday),
     ];
     let (s, v) = t
-        .call("POST", "/api/v1/sync/push", Some(&scanner), Some(json!({"device_id": Uuid::now_v7(), "ops": ops})))
+        .call(
+            "POST",
+            "/api/v1/sync/push",
+            Some(&scanner),
+            Some(json!({"device_id": Uuid::now_v7(), "ops": ops})),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert!(v["results"].as_array().unwrap().iter().all(|r| r["status"] == "applied"), "{v}");
+    assert!(
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "applied"),
+        "{v}"
+    );
     let manager = t.login(SITE_MANAGER).await;
     let root = demo_id("永吉县");
-    let (s, rows) = t.call("GET", &format!("/api/v1/sites/{root}/stats"), Some(&manager), None).await;
+    let (s, rows) = t
+        .call(
+            "GET",
+            &format!("/api/v1/sites/{root}/stats"),
+            Some(&manager),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{rows}");
-    let row = |name: &str| rows.as_array().unwrap().iter().find(|r| r["name"] == name).unwrap().clone();
+    let row = |name: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()
+            .clone()
+    };
     assert_eq!(rows[0]["name"], "永吉县");
     assert_eq!(rows[0]["subtree"]["scans"], 3);
     assert_eq!(row("口前镇检查站")["own"]["scans"], 1);
@@ -421,13 +594,38 @@ async fn site_counts_roll_up_scans_per_day_and_subtree(t: &TestApp) {
     assert_eq!(row("岔路河镇检查站")["subtree"]["scans"], 0);
     let d = huiji_domain::time::today_cst(yesterday);
     let (_, rows) = t
-        .call("GET", &format!("/api/v1/sites/{root}/stats?date={:04}-{:02}-{:02}", d.year, d.month, d.day), Some(&manager), None)
+        .call(
+            "GET",
+            &format!(
+                "/api/v1/sites/{root}/stats?date={:04}-{:02}-{:02}",
+                d.year, d.month, d.day
+            ),
+            Some(&manager),
+            None,
+        )
         .await;
     assert_eq!(rows[0]["subtree"]["scans"], 1);
-    let (s, e) = t.call("GET", &format!("/api/v1/sites/{root}/stats?date=2026-13-01"), Some(&manager), None).await;
-    assert_eq!((s, e["code"].as_str()), (StatusCode::BAD_REQUEST, Some("DateInvalid")));
+    let (s, e) = t
+        .call(
+            "GET",
+            &format!("/api/v1/sites/{root}/stats?date=2026-13-01"),
+            Some(&manager),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("DateInvalid"))
+    );
     // A scanner does not see counts; a secretary of a union neither.
-    let (s, _) = t.call("GET", &format!("/api/v1/sites/{root}/stats"), Some(&scanner), None).await;
+    let (s, _) = t
+        .call(
+            "GET",
+            &format!("/api/v1/sites/{root}/stats"),
+            Some(&scanner),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 
@@ -438,45 +636,93 @@ async fn assisted_registration_is_idempotent_and_confirmed_by_sms_later(t: &Test
     let id = Uuid::now_v7();
     let req = json!({"id": id, "site_id": site, "phone": "13655556666", "name": "孙悟净", "id_number": idn,
                      "temperature_tenths": 366, "remark": "无智能手机", "recorded_at": t.state.now()});
-    let (s, r) = t.call("POST", "/api/v1/checkpoint/assisted", Some(&scanner), Some(req.clone())).await;
+    let (s, r) = t
+        .call(
+            "POST",
+            "/api/v1/checkpoint/assisted",
+            Some(&scanner),
+            Some(req.clone()),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(r["verified"], false);
     assert_eq!(r["duplicate"], false);
     assert_eq!(r["name_masked"], "孙**");
-    let (s, r) = t.call("POST", "/api/v1/checkpoint/assisted", Some(&scanner), Some(req)).await;
+    let (s, r) = t
+        .call(
+            "POST",
+            "/api/v1/checkpoint/assisted",
+            Some(&scanner),
+            Some(req),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(r["duplicate"], true);
     assert_eq!(t.count("assisted_registrations").await, 1);
     // The person was sent a code; logging in with it confirms the phone.
     let code: String = {
         use sqlx::Row;
-        let _ = sqlx::query("SELECT 1").fetch_one(&t.state.db.pool).await.unwrap().try_get::<i64, _>(0);
+        let _ = sqlx::query("SELECT 1")
+            .fetch_one(&t.state.db.pool)
+            .await
+            .unwrap()
+            .try_get::<i64, _>(0);
         // Codes are stored hashed: ask for a fresh one a minute later, as the person would.
         t.clock.advance_ms(61_000);
         let (_, v) = t
-            .call("POST", "/api/v1/auth/sms/send", None, Some(json!({"phone": "13655556666"})))
+            .call(
+                "POST",
+                "/api/v1/auth/sms/send",
+                None,
+                Some(json!({"phone": "13655556666"})),
+            )
             .await;
         v["dev_code"].as_str().unwrap().to_owned()
     };
     let (s, login) = t
-        .call("POST", "/api/v1/auth/sms/login", None, Some(json!({"phone": "13655556666", "code": code})))
+        .call(
+            "POST",
+            "/api/v1/auth/sms/login",
+            None,
+            Some(json!({"phone": "13655556666", "code": code})),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{login}");
-    assert_eq!(login["account"]["needs_profile"], false, "name and ID came from the checkpoint");
+    assert_eq!(
+        login["account"]["needs_profile"], false,
+        "name and ID came from the checkpoint"
+    );
     let (_, again) = t
         .call("POST", "/api/v1/checkpoint/assisted", Some(&scanner), Some(json!({"id": id, "site_id": site, "phone": "13655556666", "name": "孙悟净", "id_number": idn, "recorded_at": 0})))
         .await;
     assert_eq!(again["verified"], true);
     // With the code at the checkpoint: verified at once; a wrong code is refused.
     let (_, sms) = t
-        .call("POST", "/api/v1/auth/sms/send", None, Some(json!({"phone": "13677778888", "purpose": "verify"})))
+        .call(
+            "POST",
+            "/api/v1/auth/sms/send",
+            None,
+            Some(json!({"phone": "13677778888", "purpose": "verify"})),
+        )
         .await;
     let idn2 = demo_id_number_in("220221", 41);
     let mk = |code: &str| json!({"id": Uuid::now_v7(), "site_id": site, "phone": "13677778888", "name": "沙和尚", "id_number": idn2, "sms_code": code, "recorded_at": 0});
-    let (s, e) = t.call("POST", "/api/v1/checkpoint/assisted", Some(&scanner), Some(mk("000000"))).await;
+    let (s, e) = t
+        .call(
+            "POST",
+            "/api/v1/checkpoint/assisted",
+            Some(&scanner),
+            Some(mk("000000")),
+        )
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
     let (s, r) = t
-        .call("POST", "/api/v1/checkpoint/assisted", Some(&scanner), Some(mk(sms["dev_code"].as_str().unwrap())))
+        .call(
+            "POST",
+            "/api/v1/checkpoint/assisted",
+            Some(&scanner),
+            Some(mk(sms["dev_code"].as_str().unwrap())),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(r["verified"], true);
@@ -484,16 +730,40 @@ async fn assisted_registration_is_idempotent_and_confirmed_by_sms_later(t: &Test
     let (s, e) = t
         .call("POST", "/api/v1/checkpoint/assisted", Some(&scanner), Some(json!({"id": Uuid::now_v7(), "site_id": site, "phone": "13699990000", "name": "沙和尚", "id_number": idn2, "recorded_at": 0})))
         .await;
-    assert_eq!((s, e["code"].as_str()), (StatusCode::OK, None), "a new phone for a known ID number joins that account: {e}");
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::OK, None),
+        "a new phone for a known ID number joins that account: {e}"
+    );
     // Bad input: named, nothing written.
     let before = t.count("assisted_registrations").await;
     for (body, code) in [
-        (json!({"id": Uuid::now_v7(), "site_id": site, "phone": "123", "name": "沙和尚", "id_number": idn2, "recorded_at": 0}), "PhoneLength"),
-        (json!({"id": Uuid::now_v7(), "site_id": site, "phone": "13699990001", "name": "沙和尚", "id_number": "220221199001011234", "recorded_at": 0}), "IdNumberCheckChar"),
-        (json!({"id": Uuid::now_v7(), "site_id": site, "phone": "13699990001", "name": "沙和尚", "id_number": idn2, "temperature_tenths": 460, "recorded_at": 0}), "TemperatureOutOfRange"),
+        (
+            json!({"id": Uuid::now_v7(), "site_id": site, "phone": "123", "name": "沙和尚", "id_number": idn2, "recorded_at": 0}),
+            "PhoneLength",
+        ),
+        (
+            json!({"id": Uuid::now_v7(), "site_id": site, "phone": "13699990001", "name": "沙和尚", "id_number": "220221199001011234", "recorded_at": 0}),
+            "IdNumberCheckChar",
+        ),
+        (
+            json!({"id": Uuid::now_v7(), "site_id": site, "phone": "13699990001", "name": "沙和尚", "id_number": idn2, "temperature_tenths": 460, "recorded_at": 0}),
+            "TemperatureOutOfRange",
+        ),
     ] {
-        let (s, e) = t.call("POST", "/api/v1/checkpoint/assisted", Some(&scanner), Some(body)).await;
-        assert_eq!((s, e["code"].as_str()), (StatusCode::BAD_REQUEST, Some(code)), "{e}");
+        let (s, e) = t
+            .call(
+                "POST",
+                "/api/v1/checkpoint/assisted",
+                Some(&scanner),
+                Some(body),
+            )
+            .await;
+        assert_eq!(
+            (s, e["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(code)),
+            "{e}"
+        );
     }
     assert_eq!(t.count("assisted_registrations").await, before);
     // Only staff of the site register people there.
@@ -511,11 +781,32 @@ async fn risk_regions_are_kept_by_the_authority_and_public_to_scanners(t: &TestA
         json!({"device_id": Uuid::now_v7(), "ops": [{"op_id": Uuid::now_v7(), "record_id": Uuid::now_v7(), "kind": "risk_region",
                "node_id": demo_id("永吉县"), "body": {"code": code, "name": "某地"}, "made_at": 0}]})
     };
-    let (_, v) = t.call("POST", "/api/v1/sync/push", Some(&authority), Some(op("440300"))).await;
+    let (_, v) = t
+        .call(
+            "POST",
+            "/api/v1/sync/push",
+            Some(&authority),
+            Some(op("440300")),
+        )
+        .await;
     assert_eq!(v["results"][0]["status"], "applied", "{v}");
-    let (_, v) = t.call("POST", "/api/v1/sync/push", Some(&authority), Some(op("44030"))).await;
+    let (_, v) = t
+        .call(
+            "POST",
+            "/api/v1/sync/push",
+            Some(&authority),
+            Some(op("44030")),
+        )
+        .await;
     assert_eq!(v["results"][0]["code"], "RegionCodeInvalid", "{v}");
-    let (_, v) = t.call("POST", "/api/v1/sync/push", Some(&scanner), Some(op("440300"))).await;
+    let (_, v) = t
+        .call(
+            "POST",
+            "/api/v1/sync/push",
+            Some(&scanner),
+            Some(op("440300")),
+        )
+        .await;
     assert_eq!(v["results"][0]["code"], "Forbidden", "{v}");
     let recs = pull_all(t, &scanner).await;
     let codes: Vec<&str> = recs
@@ -526,12 +817,22 @@ async fn risk_regions_are_kept_by_the_authority_and_public_to_scanners(t: &TestA
     assert_eq!(codes.len(), 3, "{codes:?}");
     assert!(codes.contains(&"440300"));
     // Trust data names no one.
-    for r in recs.iter().filter(|r| ["trust_key", "revocation"].contains(&r["kind"].as_str().unwrap())) {
+    for r in recs
+        .iter()
+        .filter(|r| ["trust_key", "revocation"].contains(&r["kind"].as_str().unwrap()))
+    {
         assert!(r["owner_id"].is_null());
     }
 }
 
-fn ticket_scan(site: Uuid, ticket: Uuid, event: Uuid, direction: &str, at: i64, device: Uuid) -> Value {
+fn ticket_scan(
+    site: Uuid,
+    ticket: Uuid,
+    event: Uuid,
+    direction: &str,
+    at: i64,
+    device: Uuid,
+) -> Value {
     json!({
         "op_id": Uuid::now_v7(), "record_id": Uuid::now_v7(), "kind": "scan", "node_id": site,
         "body": {"subject": "欧阳**", "verdict": "credential.valid", "admitted": true, "credential_kind": "event_ticket",
@@ -540,26 +841,58 @@ fn ticket_scan(site: Uuid, ticket: Uuid, event: Uuid, direction: &str, at: i64, 
     })
 }
 
-async fn members_get_event_tickets_and_double_admissions_are_flagged_for_the_secretary(t: &TestApp) {
+async fn members_get_event_tickets_and_double_admissions_are_flagged_for_the_secretary(
+    t: &TestApp,
+) {
     let event = demo_id("event:annual-2026");
     let member = t.login("13800000001").await;
-    let (s, tk) = t.call("GET", &format!("/api/v1/events/{event}/ticket"), Some(&member), None).await;
+    let (s, tk) = t
+        .call(
+            "GET",
+            &format!("/api/v1/events/{event}/ticket"),
+            Some(&member),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{tk}");
     let text = tk["text"].as_str().unwrap();
     let scanner = t.login(SCANNER).await;
     let trust = trust_data(t, &scanner).await;
     let at_event = |e: Uuid| {
-        credential::verify(text, now_s(t), &trust.0, &trust.1, Expect { kinds: &[CredentialKind::EventTicket], event: Some(e) })
+        credential::verify(
+            text,
+            now_s(t),
+            &trust.0,
+            &trust.1,
+            Expect {
+                kinds: &[CredentialKind::EventTicket],
+                event: Some(e),
+            },
+        )
     };
     let v = at_event(event);
     assert_eq!(v.reason, Reason::Valid, "{v:?}");
     assert_eq!(at_event(Uuid::now_v7()).reason, Reason::WrongEvent);
     // The same person gets the same ticket id whenever it is issued again.
-    let (_, again) = t.call("GET", &format!("/api/v1/events/{event}/ticket"), Some(&member), None).await;
+    let (_, again) = t
+        .call(
+            "GET",
+            &format!("/api/v1/events/{event}/ticket"),
+            Some(&member),
+            None,
+        )
+        .await;
     assert_eq!(again["ticket_id"], tk["ticket_id"]);
     // Not this union's event: no ticket.
     let other = t.login("13900000002").await;
-    let (s, _) = t.call("GET", &format!("/api/v1/events/{event}/ticket"), Some(&other), None).await;
+    let (s, _) = t
+        .call(
+            "GET",
+            &format!("/api/v1/events/{event}/ticket"),
+            Some(&other),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 
     // Two scanners, both offline, admit the ticket; a third ticket goes in and out.
@@ -576,11 +909,30 @@ async fn members_get_event_tickets_and_double_admissions_are_flagged_for_the_sec
         ticket_scan(site, other_ticket, event, "out", now - 40_000, dev_a),
     ];
     let (_, v) = t
-        .call("POST", "/api/v1/sync/push", Some(&scanner), Some(json!({"device_id": dev_a, "ops": ops})))
+        .call(
+            "POST",
+            "/api/v1/sync/push",
+            Some(&scanner),
+            Some(json!({"device_id": dev_a, "ops": ops})),
+        )
         .await;
-    assert!(v["results"].as_array().unwrap().iter().all(|r| r["status"] == "applied"), "{v}");
+    assert!(
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "applied"),
+        "{v}"
+    );
     let secretary = t.login("13900000001").await;
-    let (s, a) = t.call("GET", &format!("/api/v1/events/{event}/attendance"), Some(&secretary), None).await;
+    let (s, a) = t
+        .call(
+            "GET",
+            &format!("/api/v1/events/{event}/attendance"),
+            Some(&secretary),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{a}");
     assert_eq!(a["checked_in"], 2);
     assert_eq!(a["inside"], 1);
@@ -591,8 +943,22 @@ async fn members_get_event_tickets_and_double_admissions_are_flagged_for_the_sec
     assert_eq!(conflicts[0]["flagged_site"], "口前镇高速路口卡点");
     assert_eq!(conflicts[0]["earlier_site"], "口前镇检查站");
     assert_eq!(conflicts[0]["reason"], "该票已签到入场，不能重复使用");
-    let (s, _) = t.call("GET", &format!("/api/v1/events/{event}/attendance"), Some(&other), None).await;
+    let (s, _) = t
+        .call(
+            "GET",
+            &format!("/api/v1/events/{event}/attendance"),
+            Some(&other),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = t.call("GET", &format!("/api/v1/events/{}/attendance", Uuid::now_v7()), Some(&secretary), None).await;
+    let (s, _) = t
+        .call(
+            "GET",
+            &format!("/api/v1/events/{}/attendance", Uuid::now_v7()),
+            Some(&secretary),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }

@@ -6,8 +6,9 @@ use huiji_domain::wire::{
     HealthStatusResult, ImportReport, NodeView, ScannerView, SetHealthStatusRequest,
 };
 use huiji_offline::app::{
-    AppError, AssistedInput, AssistedResultView, CheckpointStatusView, HealthCodeView, RiskRegionView,
-    EventView, ScanMode, ScanRowView, TicketView, ScanVerdictView, SiteForm, SiteStatsView, SiteView, SmsSent,
+    AppError, AssistedInput, AssistedResultView, CheckpointStatusView, EventView, HealthCodeView,
+    RiskRegionView, ScanMode, ScanRowView, ScanVerdictView, SiteForm, SiteStatsView, SiteView,
+    SmsSent, TicketView,
 };
 use serde::Deserialize;
 use tauri::State;
@@ -52,7 +53,11 @@ impl ModeArg {
 }
 
 #[tauri::command]
-pub fn checkpoint_verify(state: State<'_, AppState>, text: String, mode: ModeArg) -> CmdResult<ScanVerdictView> {
+pub fn checkpoint_verify(
+    state: State<'_, AppState>,
+    text: String,
+    mode: ModeArg,
+) -> CmdResult<ScanVerdictView> {
     Ok(state.core.checkpoint_verify(&text, mode.mode()?)?)
 }
 
@@ -64,9 +69,12 @@ pub fn checkpoint_record(
     temperature: Option<String>,
     remark: Option<String>,
 ) -> CmdResult<ScanVerdictView> {
-    let v = state
-        .core
-        .checkpoint_record(&text, mode.mode()?, temperature.as_deref(), remark.as_deref())?;
+    let v = state.core.checkpoint_record(
+        &text,
+        mode.mode()?,
+        temperature.as_deref(),
+        remark.as_deref(),
+    )?;
     state.kick.notify_one();
     Ok(v)
 }
@@ -129,7 +137,9 @@ pub async fn decode_qr_frame(width: u32, height: u32, rgba: Vec<u8>) -> CmdResul
     #[cfg(desktop)]
     return off_thread(move || huiji_qr::decode_rgba(width, height, &rgba)).await;
     #[cfg(mobile)]
-    return Err(camera_only(rgba.len() + (width as usize) * (height as usize)));
+    return Err(camera_only(
+        rgba.len() + (width as usize) * (height as usize),
+    ));
 }
 
 #[tauri::command]
@@ -138,7 +148,10 @@ pub async fn assisted_send_code(state: State<'_, AppState>, phone: String) -> Cm
 }
 
 #[tauri::command]
-pub async fn assisted_register(state: State<'_, AppState>, input: AssistedInput) -> CmdResult<AssistedResultView> {
+pub async fn assisted_register(
+    state: State<'_, AppState>,
+    input: AssistedInput,
+) -> CmdResult<AssistedResultView> {
     let r = state.core.assisted_register(&input).await?;
     state.kick.notify_one();
     Ok(r)
@@ -162,7 +175,11 @@ pub async fn site_create(state: State<'_, AppState>, form: SiteForm) -> CmdResul
 }
 
 #[tauri::command]
-pub async fn site_edit(state: State<'_, AppState>, id: String, form: SiteForm) -> CmdResult<NodeView> {
+pub async fn site_edit(
+    state: State<'_, AppState>,
+    id: String,
+    form: SiteForm,
+) -> CmdResult<NodeView> {
     let v = state.core.site_edit(&id, &form).await?;
     state.kick.notify_one();
     Ok(v)
@@ -207,14 +224,21 @@ pub fn risk_regions(state: State<'_, AppState>) -> CmdResult<Vec<RiskRegionView>
 }
 
 #[tauri::command]
-pub fn risk_region_add(state: State<'_, AppState>, code: String, name: String) -> CmdResult<Vec<RiskRegionView>> {
+pub fn risk_region_add(
+    state: State<'_, AppState>,
+    code: String,
+    name: String,
+) -> CmdResult<Vec<RiskRegionView>> {
     let v = state.core.risk_region_add(&code, &name)?;
     state.kick.notify_one();
     Ok(v)
 }
 
 #[tauri::command]
-pub fn risk_region_remove(state: State<'_, AppState>, id: String) -> CmdResult<Vec<RiskRegionView>> {
+pub fn risk_region_remove(
+    state: State<'_, AppState>,
+    id: String,
+) -> CmdResult<Vec<RiskRegionView>> {
     let v = state.core.risk_region_remove(&id)?;
     state.kick.notify_one();
     Ok(v)

@@ -414,22 +414,27 @@ async fn checkpoint_bench() {
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(&dir.path().join("server"), None);
     let mut codes = Vec::new();
-    for phone in ["13700000001", "13700000002", "13700000003", "13700000004", "13700000005"] {
-        let token = login(&server.base_url, phone).await;
-        let v: serde_json::Value = reqwest::Client::new()
-            .get(format!("{}/api/v1/health/pass", server.base_url))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
+    for phone in [
+        "13700000001",
+        "13700000002",
+        "13700000003",
+        "13700000004",
+        "13700000005",
+    ] {
+        codes.push(huiji_tests::health_pass(&server.base_url, phone).await);
+    }
+    for (label, full) in [
+        ("WAL, synchronous=NORMAL", false),
+        ("WAL, synchronous=FULL", true),
+    ] {
+        let app = AppCore::open(
+            &dir.path().join(format!("scanner-{full}")),
+            &server.base_url,
+        )
+        .unwrap();
+        app.login_password("13900000005", huiji_tests::DEMO_PASSWORD)
             .await
             .unwrap();
-        codes.push(v["text"].as_str().unwrap().to_owned());
-    }
-    for (label, full) in [("WAL, synchronous=NORMAL", false), ("WAL, synchronous=FULL", true)] {
-        let app = AppCore::open(&dir.path().join(format!("scanner-{full}")), &server.base_url).unwrap();
-        app.login_password("13900000005", huiji_tests::DEMO_PASSWORD).await.unwrap();
         app.sync_now(&|_| {}).await.unwrap();
         app.store().set_full_sync(full).unwrap();
         let n = 20_000;
@@ -438,7 +443,12 @@ async fn checkpoint_bench() {
         for i in 0..n {
             let t = Instant::now();
             let v = app
-                .checkpoint_record(&codes[i % codes.len()], ScanMode::Health, Some("36.5"), None)
+                .checkpoint_record(
+                    &codes[i % codes.len()],
+                    ScanMode::Health,
+                    Some("36.5"),
+                    None,
+                )
                 .unwrap();
             assert!(v.valid);
             lat.push(t.elapsed().as_secs_f64() * 1000.0);

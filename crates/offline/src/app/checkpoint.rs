@@ -17,7 +17,7 @@ use huiji_domain::mask::mask_name;
 use huiji_domain::sync::{RecordKind, RevocationBody, RiskRegionBody, ScanBody, TrustKeyBody};
 use huiji_domain::time::today_cst;
 use huiji_domain::validate::{validate_id_number, validate_name, validate_phone};
-use huiji_domain::wire::{AssistedRequest, AssistedResponse, HealthPassResponse, SmsPurpose, SmsSendRequest, SmsSendResponse};
+use huiji_domain::wire::{AssistedRequest, AssistedResponse, HealthPassResponse, SmsPurpose};
 use rusqlite::params;
 use uuid::Uuid;
 
@@ -57,23 +57,18 @@ fn load_trust(store: &Store, version: (i64, i64, i64)) -> Result<TrustCache> {
     let revs: Vec<RevocationBody> = bodies(store, RecordKind::Revocation)?;
     let regions: Vec<RiskRegionBody> = bodies(store, RecordKind::RiskRegion)?;
     let trust = TrustList {
-        keys: keys
-            .into_iter()
-            .map(|k| TrustedKey {
-                kid: k.kid,
-                public_key: k.public_key,
-                valid_from: k.valid_from,
-                retired_at: k.retired_at,
-                revoked: k.revoked,
-            })
-            .collect(),
+        keys: keys.into_iter().map(TrustedKey::from).collect(),
         updated_at: 0,
     };
     Ok(TrustCache {
         version,
         trust: Arc::new(trust),
-        revoked: Arc::new(RevocationList::from_keys(revs.iter().map(|r| r.key.as_str()))),
-        regions: Arc::new(RiskRegions::from_codes(regions.iter().map(|r| r.code.as_str()))),
+        revoked: Arc::new(RevocationList::from_keys(
+            revs.iter().map(|r| r.key.as_str()),
+        )),
+        regions: Arc::new(RiskRegions::from_codes(
+            regions.iter().map(|r| r.code.as_str()),
+        )),
     })
 }
 
@@ -164,10 +159,17 @@ impl AppCore {
         };
         let mut verdict = credential::verify(text, now_ms / 1000, &trust, &revoked, expect);
         let mut refusal = None;
-        if let (ScanMode::Ticket { direction, reentry_allowed, .. }, true) =
-            (mode, verdict.reason.is_valid())
+        if let (
+            ScanMode::Ticket {
+                direction,
+                reentry_allowed,
+                ..
+            },
+            true,
+        ) = (mode, verdict.reason.is_valid())
         {
-            if let Some(Body::EventTicket { ticket, .. }) = verdict.claims.as_ref().map(|c| &c.body) {
+            if let Some(Body::EventTicket { ticket, .. }) = verdict.claims.as_ref().map(|c| &c.body)
+            {
                 let state = self.ticket_state(*ticket, reentry_allowed)?;
                 refusal = state.check(direction, reentry_allowed);
                 if refusal.is_some() {
@@ -188,8 +190,13 @@ impl AppCore {
     ) -> ScanVerdictView {
         let claims = verdict.claims.as_ref();
         let (assessment, ticket) = match mode {
-            ScanMode::Health => (Some(assess_health(verdict, temperature_tenths, regions)), None),
-            ScanMode::Ticket { event, direction, .. } => (
+            ScanMode::Health => (
+                Some(assess_health(verdict, temperature_tenths, regions)),
+                None,
+            ),
+            ScanMode::Ticket {
+                event, direction, ..
+            } => (
                 None,
                 claims.and_then(|c| match c.body {
                     Body::EventTicket { ticket, .. } => Some((event, ticket, direction)),
@@ -216,12 +223,18 @@ impl AppCore {
         let (trust_updated_ms, stale) = self.trust_age();
         ScanVerdictView {
             reason_code: verdict.reason.code().to_owned(),
-            reason: refusal.map_or_else(|| verdict.reason.message().to_owned(), |r| r.message().to_owned()),
+            reason: refusal.map_or_else(
+                || verdict.reason.message().to_owned(),
+                |r| r.message().to_owned(),
+            ),
             valid: verdict.reason.is_valid(),
             admitted,
             kind: claims.map(|c| kind_str(c.kind())),
             display_name: claims.map(|c| c.display_name.clone()),
-            colour: assessment.as_ref().and_then(|a| a.colour).map(|c| colour_str(c).to_owned()),
+            colour: assessment
+                .as_ref()
+                .and_then(|a| a.colour)
+                .map(|c| colour_str(c).to_owned()),
             turn_back,
             temperature: temperature_tenths.map(format_temperature),
             fever: temperature_tenths.is_some_and(|t| t >= FEVER_TENTHS),
@@ -258,7 +271,11 @@ impl AppCore {
         scans.sort_by_key(|s| s.1);
         let mut state = TicketState::default();
         for (d, _) in scans {
-            let d = if d == "out" { Direction::Out } else { Direction::In };
+            let d = if d == "out" {
+                Direction::Out
+            } else {
+                Direction::In
+            };
             if state.check(d, reentry_allowed).is_none() {
                 state.apply(d);
             }
@@ -284,7 +301,10 @@ impl AppCore {
         let remark = clean_remark(remark)?;
         let mut view = self.checkpoint_assess(text, mode, temperature_tenths)?;
         let body = ScanBody {
-            subject: view.display_name.clone().unwrap_or_else(|| "未识别".to_owned()),
+            subject: view
+                .display_name
+                .clone()
+                .unwrap_or_else(|| "未识别".to_owned()),
             temperature_tenths,
             verdict: view.reason_code.clone(),
             remark,
@@ -292,8 +312,14 @@ impl AppCore {
             colour: view.colour.clone(),
             turn_back: view.turn_back.iter().map(|t| t.code.clone()).collect(),
             admitted: view.admitted,
-            event_id: view.event_id.as_deref().and_then(|s| Uuid::parse_str(s).ok()),
-            ticket_id: view.ticket_id.as_deref().and_then(|s| Uuid::parse_str(s).ok()),
+            event_id: view
+                .event_id
+                .as_deref()
+                .and_then(|s| Uuid::parse_str(s).ok()),
+            ticket_id: view
+                .ticket_id
+                .as_deref()
+                .and_then(|s| Uuid::parse_str(s).ok()),
             direction: view.direction.clone(),
             scanned_at: self.store().now(),
             device_id: Some(self.store().device_id()?),
@@ -326,10 +352,18 @@ impl AppCore {
                 )?)
             })?;
         let pending_assisted = self.store().with_conn(|c| {
-            Ok(c.query_row("SELECT COUNT(*) FROM assisted_outbox", [], |r| r.get::<_, i64>(0))?)
+            Ok(
+                c.query_row("SELECT COUNT(*) FROM assisted_outbox", [], |r| {
+                    r.get::<_, i64>(0)
+                })?,
+            )
         })?;
         Ok(CheckpointStatusView {
-            site_id: if site_id.is_nil() { None } else { Some(site_id.to_string()) },
+            site_id: if site_id.is_nil() {
+                None
+            } else {
+                Some(site_id.to_string())
+            },
             site_name,
             trust_updated_ms,
             trust_stale,
@@ -356,7 +390,11 @@ impl AppCore {
                  ORDER BY json_extract(body, '$.scanned_at') DESC LIMIT ?2",
             )?;
             let rows = stmt.query_map(params![day_start, limit.min(500)], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
             })?;
             let mut out = Vec::new();
             for row in rows {
@@ -384,22 +422,7 @@ impl AppCore {
 
     /// Sends the SMS code for an assisted registration (needs the network).
     pub async fn assisted_send_code(&self, phone: &str) -> Result<SmsSent> {
-        validate_phone(phone)?;
-        let r: SmsSendResponse = self
-            .remote()?
-            .post(
-                "/api/v1/auth/sms/send",
-                None,
-                &SmsSendRequest {
-                    phone: phone.to_owned(),
-                    purpose: SmsPurpose::Verify,
-                },
-            )
-            .await?;
-        Ok(SmsSent {
-            retry_after_secs: r.retry_after_secs,
-            dev_code: r.dev_code,
-        })
+        self.send_code(phone, SmsPurpose::Verify).await
     }
 
     /// Registers a person without the app (辅助登记). Checked here first; sent now when
@@ -424,7 +447,12 @@ impl AppCore {
             id_number: idn.as_str().to_owned(),
             temperature_tenths,
             remark: remark.clone(),
-            sms_code: input.sms_code.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned),
+            sms_code: input
+                .sms_code
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
             recorded_at: self.store().now(),
         };
         let fever = temperature_tenths.is_some_and(|t| t >= FEVER_TENTHS);
@@ -435,7 +463,11 @@ impl AppCore {
             remark,
             credential_kind: None,
             colour: None,
-            turn_back: if fever { vec!["turn_back.fever".to_owned()] } else { Vec::new() },
+            turn_back: if fever {
+                vec!["turn_back.fever".to_owned()]
+            } else {
+                Vec::new()
+            },
             admitted: !fever,
             event_id: None,
             ticket_id: None,
@@ -444,22 +476,25 @@ impl AppCore {
             device_id: Some(self.store().device_id()?),
         };
         let sent = self.send_assisted(&req).await;
-        let (queued, verified) = match sent {
-            Ok(r) => (false, r.verified),
-            // The form was right but the server refused it (a wrong SMS code, an ID
-            // number bound to another phone): the staff member must correct it now.
-            Err(e @ Error::Server { status, .. }) if (400..500).contains(&status) => return Err(e),
-            Err(_) => {
-                self.store().write(|tx| {
-                    tx.execute(
+        let (queued, verified) =
+            match sent {
+                Ok(r) => (false, r.verified),
+                // The form was right but the server refused it (a wrong SMS code, an ID
+                // number bound to another phone): the staff member must correct it now.
+                Err(e @ Error::Server { status, .. }) if (400..500).contains(&status) => {
+                    return Err(e)
+                }
+                Err(_) => {
+                    self.store().write(|tx| {
+                        tx.execute(
                         "INSERT INTO assisted_outbox (id, request, created_at) VALUES (?1, ?2, ?3)",
                         params![req.id.to_string(), serde_json::to_string(&req)?, req.recorded_at],
                     )?;
-                    Ok(())
-                })?;
-                (true, false)
-            }
-        };
+                        Ok(())
+                    })?;
+                    (true, false)
+                }
+            };
         self.store()
             .create(RecordKind::Scan, site, serde_json::to_value(scan)?)?;
         Ok(AssistedResultView {
@@ -482,7 +517,8 @@ impl AppCore {
     /// entry dropped; a network failure keeps it for next time.
     pub(crate) async fn flush_assisted(&self) -> Result<u32> {
         let queued: Vec<(String, String)> = self.store().with_conn(|c| {
-            let mut stmt = c.prepare_cached("SELECT id, request FROM assisted_outbox ORDER BY created_at")?;
+            let mut stmt =
+                c.prepare_cached("SELECT id, request FROM assisted_outbox ORDER BY created_at")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })?;
@@ -491,7 +527,9 @@ impl AppCore {
             let req: AssistedRequest = serde_json::from_str(&text)?;
             match self.send_assisted(&req).await {
                 Ok(_) => sent += 1,
-                Err(Error::Server { status, code, .. }) if (400..500).contains(&status) && status != 401 => {
+                Err(Error::Server { status, code, .. })
+                    if (400..500).contains(&status) && status != 401 =>
+                {
                     tracing::warn!(%id, code, "assisted registration refused by the server; dropped");
                 }
                 Err(e) => return Err(e),
@@ -512,13 +550,18 @@ impl AppCore {
     pub async fn my_health_code(&self) -> Result<HealthCodeView> {
         let token = self.token()?;
         let fetched: Result<HealthPassResponse> = async {
-            self.remote()?.get("/api/v1/health/pass", Some(&token)).await
+            self.remote()?
+                .get("/api/v1/health/pass", Some(&token))
+                .await
         }
         .await;
         let now = self.store().now();
         match fetched {
             Ok(pass) => {
-                let kept = KeptPass { pass, fetched_at: now };
+                let kept = KeptPass {
+                    pass,
+                    fetched_at: now,
+                };
                 self.store()
                     .set_setting(KEY_HEALTH_PASS, Some(&serde_json::to_string(&kept)?))?;
                 health_view(kept, now, false)
@@ -576,7 +619,10 @@ pub fn qr_svg(text: &str) -> Result<String> {
 }
 
 fn clean_remark(remark: Option<&str>) -> Result<Option<String>> {
-    let r = remark.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let r = remark
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
     if r.as_deref().is_some_and(|s| s.chars().count() > 200) {
         return Err(Error::Server {
             status: 400,

@@ -224,6 +224,11 @@ impl AppCore {
     }
 
     pub async fn send_sms_code(&self, phone: &str) -> Result<SmsSent> {
+        self.send_code(phone, SmsPurpose::Login).await
+    }
+
+    /// Asks the server to text a code to `phone` (checked here first).
+    pub(crate) async fn send_code(&self, phone: &str, purpose: SmsPurpose) -> Result<SmsSent> {
         validate_phone(phone)?;
         let r: SmsSendResponse = self
             .remote()?
@@ -232,7 +237,7 @@ impl AppCore {
                 None,
                 &SmsSendRequest {
                     phone: phone.to_owned(),
-                    purpose: SmsPurpose::Login,
+                    purpose,
                 },
             )
             .await?;

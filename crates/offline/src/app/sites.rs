@@ -85,11 +85,15 @@ impl AppCore {
             let mut stmt = c.prepare_cached(
                 "SELECT id, body FROM records WHERE kind = 'org_node' AND deleted = 0",
             )?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
             let mut raw = Vec::new();
             for row in rows {
                 let (id, body) = row?;
-                if let (Ok(id), Ok(body)) = (Uuid::parse_str(&id), serde_json::from_str::<OrgNodeBody>(&body)) {
+                if let (Ok(id), Ok(body)) = (
+                    Uuid::parse_str(&id),
+                    serde_json::from_str::<OrgNodeBody>(&body),
+                ) {
                     if body.kind == NodeKind::Site {
                         raw.push((id, body));
                     }
@@ -138,7 +142,11 @@ impl AppCore {
         let Some((root_node, _)) = nodes.iter().find(|(n, _)| n.id == root) else {
             return Ok(Vec::new());
         };
-        let rows = site_stats(root_node, &nodes.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(), &[]);
+        let rows = site_stats(
+            root_node,
+            &nodes.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+            &[],
+        );
         Ok(rows
             .into_iter()
             .filter_map(|r| {
@@ -149,7 +157,10 @@ impl AppCore {
                     name: r.name,
                     address: body.address.clone(),
                     contact: body.contact.clone(),
-                    contact_phone_masked: body.contact_phone.as_deref().map(huiji_domain::mask::mask_phone),
+                    contact_phone_masked: body
+                        .contact_phone
+                        .as_deref()
+                        .map(huiji_domain::mask::mask_phone),
                     depth: r.depth,
                 })
             })
@@ -179,7 +190,11 @@ impl AppCore {
         let token = self.token()?;
         let id = bad_id(id)?;
         self.remote()?
-            .put(&format!("/api/v1/sites/{id}"), Some(&token), &Self::site_request(form)?)
+            .put(
+                &format!("/api/v1/sites/{id}"),
+                Some(&token),
+                &Self::site_request(form)?,
+            )
             .await
     }
 
@@ -215,16 +230,27 @@ impl AppCore {
         let token = self.token()?;
         let online: Result<Vec<SiteStatsRow>> = async {
             self.remote()?
-                .get(&format!("/api/v1/sites/{root}/stats?date={date}"), Some(&token))
+                .get(
+                    &format!("/api/v1/sites/{root}/stats?date={date}"),
+                    Some(&token),
+                )
                 .await
         }
         .await;
         match online {
-            Ok(rows) => Ok(SiteStatsView { rows, offline: false, date }),
+            Ok(rows) => Ok(SiteStatsView {
+                rows,
+                offline: false,
+                date,
+            }),
             Err(Error::Network(_)) => {
                 let nodes: Vec<SiteNode> = self.site_nodes()?.into_iter().map(|(n, _)| n).collect();
                 let Some(root_node) = nodes.iter().find(|n| n.id == root).cloned() else {
-                    return Ok(SiteStatsView { rows: Vec::new(), offline: true, date });
+                    return Ok(SiteStatsView {
+                        rows: Vec::new(),
+                        offline: true,
+                        date,
+                    });
                 };
                 let path_by_id: std::collections::HashMap<Uuid, NodePath> =
                     nodes.iter().map(|n| (n.id, n.path.clone())).collect();
@@ -232,11 +258,15 @@ impl AppCore {
                     let mut stmt = c.prepare_cached(
                         "SELECT node_id, body FROM records WHERE kind = 'scan' AND deleted = 0",
                     )?;
-                    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+                    let rows = stmt
+                        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
                     let mut out = Vec::new();
                     for row in rows {
                         let (node, body) = row?;
-                        let (Ok(node), Ok(body)) = (Uuid::parse_str(&node), serde_json::from_str::<ScanBody>(&body)) else {
+                        let (Ok(node), Ok(body)) = (
+                            Uuid::parse_str(&node),
+                            serde_json::from_str::<ScanBody>(&body),
+                        ) else {
                             continue;
                         };
                         if let (Some(p), true) = (path_by_id.get(&node), scanned_on(&body, day)) {
@@ -257,7 +287,10 @@ impl AppCore {
 
     // ------------------------------------------------------------ health authority
 
-    pub async fn health_set_status(&self, req: &SetHealthStatusRequest) -> Result<HealthStatusResult> {
+    pub async fn health_set_status(
+        &self,
+        req: &SetHealthStatusRequest,
+    ) -> Result<HealthStatusResult> {
         let token = self.token()?;
         self.remote()?
             .put("/api/v1/health/status", Some(&token), req)
@@ -267,7 +300,12 @@ impl AppCore {
     pub async fn health_import_csv(&self, csv_text: &str) -> Result<ImportReport> {
         let token = self.token()?;
         self.remote()?
-            .post_text("/api/v1/health/status/import", Some(&token), "text/csv", csv_text.to_owned())
+            .post_text(
+                "/api/v1/health/status/import",
+                Some(&token),
+                "text/csv",
+                csv_text.to_owned(),
+            )
             .await
     }
 
@@ -277,12 +315,18 @@ impl AppCore {
                 "SELECT id, body FROM records WHERE kind = 'risk_region' AND deleted = 0 \
                  ORDER BY json_extract(body, '$.code')",
             )?;
-            let rows = stmt.query_map(params![], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let rows = stmt.query_map(params![], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
             let mut out = Vec::new();
             for row in rows {
                 let (id, body) = row?;
                 if let Ok(b) = serde_json::from_str::<RiskRegionBody>(&body) {
-                    out.push(RiskRegionView { id, code: b.code, name: b.name });
+                    out.push(RiskRegionView {
+                        id,
+                        code: b.code,
+                        name: b.name,
+                    });
                 }
             }
             Ok(out)
@@ -353,7 +397,8 @@ impl AppCore {
             let mut stmt = c.prepare_cached(
                 "SELECT id, body FROM records WHERE kind = 'event' AND deleted = 0",
             )?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
             let mut out = Vec::new();
             for row in rows {
                 let (id, body) = row?;
@@ -387,7 +432,8 @@ impl AppCore {
         .await;
         let (t, offline) = match fetched {
             Ok(t) => {
-                self.store().set_setting(&key, Some(&serde_json::to_string(&t)?))?;
+                self.store()
+                    .set_setting(&key, Some(&serde_json::to_string(&t)?))?;
                 (t, false)
             }
             Err(Error::Network(e)) => {
@@ -416,7 +462,10 @@ impl AppCore {
     }
 
     /// Check-ins of an event and its double admissions (secretary; needs the network).
-    pub async fn event_attendance(&self, event_id: &str) -> Result<huiji_domain::wire::AttendanceView> {
+    pub async fn event_attendance(
+        &self,
+        event_id: &str,
+    ) -> Result<huiji_domain::wire::AttendanceView> {
         let id = bad_id(event_id)?;
         let token = self.token()?;
         self.remote()?

@@ -62,7 +62,9 @@ fn main() {
         Some("generate") => generate(&args[1..]),
         Some("decode") => decode(&args[1..]),
         Some("report") => report(&args[1..]),
-        _ => Err("usage: huiji-qr-bench generate|decode|report ... (see the source's header)".into()),
+        _ => {
+            Err("usage: huiji-qr-bench generate|decode|report ... (see the source's header)".into())
+        }
     };
     if let Err(e) = res {
         eprintln!("huiji-qr-bench: {e}");
@@ -71,7 +73,10 @@ fn main() {
 }
 
 fn opt<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
 }
 
 fn positional(args: &[String]) -> Vec<&str> {
@@ -90,9 +95,25 @@ fn positional(args: &[String]) -> Vec<&str> {
 
 // ---------------------------------------------------------------- generate
 
-const CLASSES: &[&str] =
-    &["clean", "rotate", "perspective", "blur", "noise", "lowcontrast", "jpeg40", "combo2", "combo3"];
-const DEGRADATIONS: &[&str] = &["rotate", "perspective", "blur", "noise", "lowcontrast", "jpeg40"];
+const CLASSES: &[&str] = &[
+    "clean",
+    "rotate",
+    "perspective",
+    "blur",
+    "noise",
+    "lowcontrast",
+    "jpeg40",
+    "combo2",
+    "combo3",
+];
+const DEGRADATIONS: &[&str] = &[
+    "rotate",
+    "perspective",
+    "blur",
+    "noise",
+    "lowcontrast",
+    "jpeg40",
+];
 
 fn generate(args: &[String]) -> Res<()> {
     let out = PathBuf::from(opt(args, "--out").ok_or("--out DIR is needed")?);
@@ -127,7 +148,11 @@ fn generate(args: &[String]) -> Res<()> {
             let len = rng.gen_range(150..=350);
             let payload = make_payload(&mut rng, len);
             let (frame, params, jpeg) = render_frame(&mut rng, &payload, ec, &degr)?;
-            let file = if jpeg { format!("{class}-{i:03}.jpg") } else { format!("{class}-{i:03}.png") };
+            let file = if jpeg {
+                format!("{class}-{i:03}.jpg")
+            } else {
+                format!("{class}-{i:03}.png")
+            };
             let path = out.join(&file);
             if jpeg {
                 let mut buf = Vec::new();
@@ -141,13 +166,29 @@ fn generate(args: &[String]) -> Res<()> {
             } else {
                 frame.save(&path)?;
             }
-            frames.push(Frame { file, class: (*class).to_owned(), payload, params });
+            frames.push(Frame {
+                file,
+                class: (*class).to_owned(),
+                payload,
+                params,
+            });
         }
     }
     let ec_name = opt(args, "--ec").unwrap_or("M").to_owned();
-    let manifest = Manifest { seed, ec: ec_name, frames };
-    fs::write(out.join("manifest.json"), serde_json::to_string_pretty(&manifest)?)?;
-    println!("generated {} frames in {}", manifest.frames.len(), out.display());
+    let manifest = Manifest {
+        seed,
+        ec: ec_name,
+        frames,
+    };
+    fs::write(
+        out.join("manifest.json"),
+        serde_json::to_string_pretty(&manifest)?,
+    )?;
+    println!(
+        "generated {} frames in {}",
+        manifest.frames.len(),
+        out.display()
+    );
     Ok(())
 }
 
@@ -161,7 +202,12 @@ fn make_payload(rng: &mut ChaCha8Rng, len: usize) -> String {
 
 /// Returns the frame, a description of its parameters, and whether it is to be
 /// stored as a quality-40 JPEG.
-fn render_frame(rng: &mut ChaCha8Rng, payload: &str, ec: EcLevel, degr: &[&str]) -> Res<(RgbImage, String, bool)> {
+fn render_frame(
+    rng: &mut ChaCha8Rng,
+    payload: &str,
+    ec: EcLevel,
+    degr: &[&str],
+) -> Res<(RgbImage, String, bool)> {
     let code = QrCode::with_error_correction_level(payload.as_bytes(), ec)?;
     let n = code.width();
     let colors = code.to_colors();
@@ -187,7 +233,10 @@ fn render_frame(rng: &mut ChaCha8Rng, payload: &str, ec: EcLevel, degr: &[&str])
         let tx: f64 = rng.gen_range(20.0..45.0);
         let ty: f64 = rng.gen_range(0.0..30.0);
         params.push(format!("tilt{tx:.0}/{ty:.0}"));
-        (tx * if rng.gen_bool(0.5) { 1.0 } else { -1.0 }, ty * if rng.gen_bool(0.5) { 1.0 } else { -1.0 })
+        (
+            tx * if rng.gen_bool(0.5) { 1.0 } else { -1.0 },
+            ty * if rng.gen_bool(0.5) { 1.0 } else { -1.0 },
+        )
     } else {
         (0.0, 0.0)
     };
@@ -198,7 +247,10 @@ fn render_frame(rng: &mut ChaCha8Rng, payload: &str, ec: EcLevel, degr: &[&str])
     let (sy, cy) = tilt_y.to_radians().sin_cos();
     let (sr, cr) = angle.to_radians().sin_cos();
     let mut corners = [(0.0, 0.0); 4];
-    for (i, (x, y)) in [(-half, -half), (half, -half), (half, half), (-half, half)].iter().enumerate() {
+    for (i, (x, y)) in [(-half, -half), (half, -half), (half, half), (-half, half)]
+        .iter()
+        .enumerate()
+    {
         // Rotate about the y axis (tilt_x), then the x axis (tilt_y).
         let (x1, z1) = (x * cx, -x * sx);
         let (y2, z2) = (y * cy - z1 * sy, y * sy + z1 * cy);
@@ -206,8 +258,12 @@ fn render_frame(rng: &mut ChaCha8Rng, payload: &str, ec: EcLevel, degr: &[&str])
         let (px, py) = (x1 * s, y2 * s);
         corners[i] = (px * cr - py * sr, px * sr + py * cr);
     }
-    let (minx, maxx) = corners.iter().fold((f64::MAX, f64::MIN), |(a, b), c| (a.min(c.0), b.max(c.0)));
-    let (miny, maxy) = corners.iter().fold((f64::MAX, f64::MIN), |(a, b), c| (a.min(c.1), b.max(c.1)));
+    let (minx, maxx) = corners
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), c| (a.min(c.0), b.max(c.0)));
+    let (miny, maxy) = corners
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), c| (a.min(c.1), b.max(c.1)));
     let ox = rng.gen_range(-minx + 10.0..f64::from(W) - maxx - 10.0);
     let oy = rng.gen_range(-miny + 10.0..f64::from(H) - maxy - 10.0);
     for c in &mut corners {
@@ -228,14 +284,29 @@ fn render_frame(rng: &mut ChaCha8Rng, payload: &str, ec: EcLevel, degr: &[&str])
     } else {
         (rng.gen_range(10.0..60.0), rng.gen_range(190.0..245.0))
     };
-    let tint = [rng.gen_range(0.9..1.1), rng.gen_range(0.9..1.1), rng.gen_range(0.9..1.1)];
+    let tint = [
+        rng.gen_range(0.9..1.1),
+        rng.gen_range(0.9..1.1),
+        rng.gen_range(0.9..1.1),
+    ];
     let light_dir: f64 = rng.gen_range(0.0..std::f64::consts::TAU);
-    let light_amp: f64 = if low { rng.gen_range(0.05..0.15) } else { rng.gen_range(0.0..0.25) };
+    let light_amp: f64 = if low {
+        rng.gen_range(0.05..0.15)
+    } else {
+        rng.gen_range(0.0..0.25)
+    };
 
     // Background texture: a few sinusoids, blocks of random gray, value noise.
     let bg_base: f64 = rng.gen_range(70.0..170.0);
     let waves: Vec<(f64, f64, f64, f64)> = (0..4)
-        .map(|_| (rng.gen_range(0.002..0.05), rng.gen_range(0.0..std::f64::consts::TAU), rng.gen_range(0.0..std::f64::consts::TAU), rng.gen_range(5.0..30.0)))
+        .map(|_| {
+            (
+                rng.gen_range(0.002..0.05),
+                rng.gen_range(0.0..std::f64::consts::TAU),
+                rng.gen_range(0.0..std::f64::consts::TAU),
+                rng.gen_range(5.0..30.0),
+            )
+        })
         .collect();
     let blocks: Vec<(f64, f64, f64, f64, f64)> = (0..12)
         .map(|_| {
@@ -287,7 +358,9 @@ fn render_frame(rng: &mut ChaCha8Rng, payload: &str, ec: EcLevel, degr: &[&str])
             if inside == 0 {
                 v = bg;
             }
-            let light = 1.0 + light_amp * ((fx - 640.0) * light_dir.cos() + (fy - 360.0) * light_dir.sin()) / 700.0;
+            let light = 1.0
+                + light_amp * ((fx - 640.0) * light_dir.cos() + (fy - 360.0) * light_dir.sin())
+                    / 700.0;
             lum[(y * W + x) as usize] = (v * light) as f32;
         }
     }
@@ -326,7 +399,9 @@ fn gauss(rng: &mut ChaCha8Rng) -> f64 {
 
 fn gaussian_blur(buf: &mut [f32], w: usize, h: usize, sigma: f32) {
     let r = (sigma * 3.0).ceil() as isize;
-    let k: Vec<f32> = (-r..=r).map(|i| (-(i * i) as f32 / (2.0 * sigma * sigma)).exp()).collect();
+    let k: Vec<f32> = (-r..=r)
+        .map(|i| (-(i * i) as f32 / (2.0 * sigma * sigma)).exp())
+        .collect();
     let sum: f32 = k.iter().sum();
     let k: Vec<f32> = k.iter().map(|v| v / sum).collect();
     let mut tmp = vec![0f32; buf.len()];
@@ -387,7 +462,10 @@ fn homography(from: &[(f64, f64); 4], to: &[(f64, f64); 4]) -> Option<[f64; 9]> 
 
 fn apply(h: &[f64; 9], x: f64, y: f64) -> (f64, f64) {
     let d = h[6] * x + h[7] * y + h[8];
-    ((h[0] * x + h[1] * y + h[2]) / d, (h[3] * x + h[4] * y + h[5]) / d)
+    (
+        (h[0] * x + h[1] * y + h[2]) / d,
+        (h[3] * x + h[4] * y + h[5]) / d,
+    )
 }
 
 // ---------------------------------------------------------------- decode
@@ -395,8 +473,11 @@ fn apply(h: &[f64; 9], x: f64, y: f64) -> (f64, f64) {
 fn decode(args: &[String]) -> Res<()> {
     let dir = PathBuf::from(opt(args, "--frames").ok_or("--frames DIR is needed")?);
     let out = PathBuf::from(opt(args, "--out").ok_or("--out FILE is needed")?);
-    let decoders: Vec<String> =
-        opt(args, "--decoders").unwrap_or("ours,ours-bytes").split(',').map(str::to_owned).collect();
+    let decoders: Vec<String> = opt(args, "--decoders")
+        .unwrap_or("ours,ours-bytes")
+        .split(',')
+        .map(str::to_owned)
+        .collect();
     let manifest: Manifest = serde_json::from_str(&fs::read_to_string(dir.join("manifest.json"))?)?;
     let mut runs: Vec<DecoderRun> = Vec::new();
     for name in &decoders {
@@ -405,12 +486,24 @@ fn decode(args: &[String]) -> Res<()> {
             let path = dir.join(&frame.file);
             let bytes = fs::read(&path)?;
             let (ok, ms) = run_one(name, &bytes, &path, &frame.payload)?;
-            results.push(Outcome { file: frame.file.clone(), ok, ms });
+            results.push(Outcome {
+                file: frame.file.clone(),
+                ok,
+                ms,
+            });
         }
         let ok = results.iter().filter(|r| r.ok).count();
         eprintln!("{name}: {ok}/{}", results.len());
-        let basis = if name == "ours-bytes" { "encoded bytes" } else { "decoded 8-bit luma" };
-        runs.push(DecoderRun { decoder: name.clone(), basis: basis.to_owned(), results });
+        let basis = if name == "ours-bytes" {
+            "encoded bytes"
+        } else {
+            "decoded 8-bit luma"
+        };
+        runs.push(DecoderRun {
+            decoder: name.clone(),
+            basis: basis.to_owned(),
+            results,
+        });
     }
     fs::write(&out, serde_json::to_string_pretty(&runs)?)?;
     Ok(())
@@ -428,7 +521,10 @@ fn luma_of(bytes: &[u8]) -> Res<GrayImage> {
     let (w, h) = rgb.dimensions();
     let data = rgb
         .pixels()
-        .map(|p| ((299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2]) + 500) / 1000) as u8)
+        .map(|p| {
+            ((299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2]) + 500) / 1000)
+                as u8
+        })
         .collect();
     GrayImage::from_raw(w, h, data).ok_or_else(|| "bad image".into())
 }
@@ -466,8 +562,17 @@ fn run_one(name: &str, bytes: &[u8], _path: &Path, expected: &str) -> Res<(bool,
 
 #[cfg(not(feature = "candidates"))]
 mod candidates {
-    pub fn run(name: &str, _w: u32, _h: u32, _luma: &[u8], _expected: &str) -> super::Res<(bool, f64)> {
-        Err(format!("unknown decoder {name} (the candidate decoders need --features candidates)").into())
+    pub fn run(
+        name: &str,
+        _w: u32,
+        _h: u32,
+        _luma: &[u8],
+        _expected: &str,
+    ) -> super::Res<(bool, f64)> {
+        Err(
+            format!("unknown decoder {name} (the candidate decoders need --features candidates)")
+                .into(),
+        )
     }
 }
 
@@ -498,10 +603,15 @@ mod candidates {
             }
             "rqrr" => {
                 let (r, ms) = timed(|| {
-                    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w as usize, h as usize, |x, y| {
-                        luma[y * w as usize + x]
-                    });
-                    img.detect_grids().iter().filter_map(|g| g.decode().ok().map(|(_, s)| s)).collect::<Vec<_>>()
+                    let mut img = rqrr::PreparedImage::prepare_from_greyscale(
+                        w as usize,
+                        h as usize,
+                        |x, y| luma[y * w as usize + x],
+                    );
+                    img.detect_grids()
+                        .iter()
+                        .filter_map(|g| g.decode().ok().map(|(_, s)| s))
+                        .collect::<Vec<_>>()
                 });
                 (hit(r), ms)
             }
@@ -528,10 +638,16 @@ mod candidates {
             "zxing-cpp-rs" => {
                 let reader = zxingcpp::read().formats([zxingcpp::BarcodeFormat::QRCode]);
                 let (r, ms) = timed(|| {
-                    let iv = zxingcpp::ImageView::from_slice(luma, w, h, zxingcpp::ImageFormat::Lum)?;
+                    let iv =
+                        zxingcpp::ImageView::from_slice(luma, w, h, zxingcpp::ImageFormat::Lum)?;
                     reader.from(iv)
                 });
-                (hit(r.map(|v| v.iter().map(|b| b.text()).collect()).unwrap_or_default()), ms)
+                (
+                    hit(r
+                        .map(|v| v.iter().map(|b| b.text()).collect())
+                        .unwrap_or_default()),
+                    ms,
+                )
             }
             other => return Err(format!("unknown decoder {other}").into()),
         };
@@ -555,10 +671,14 @@ struct Row {
 
 fn report(args: &[String]) -> Res<()> {
     let frames_dir = opt(args, "--frames").ok_or("--frames DIR is needed")?;
-    let manifest: Manifest =
-        serde_json::from_str(&fs::read_to_string(Path::new(frames_dir).join("manifest.json"))?)?;
-    let class_of: BTreeMap<&str, &str> =
-        manifest.frames.iter().map(|f| (f.file.as_str(), f.class.as_str())).collect();
+    let manifest: Manifest = serde_json::from_str(&fs::read_to_string(
+        Path::new(frames_dir).join("manifest.json"),
+    )?)?;
+    let class_of: BTreeMap<&str, &str> = manifest
+        .frames
+        .iter()
+        .map(|f| (f.file.as_str(), f.class.as_str()))
+        .collect();
     let mut rows = Vec::new();
     for input in positional(args) {
         let runs: Vec<DecoderRun> = serde_json::from_str(&fs::read_to_string(input)?)?;
@@ -574,12 +694,19 @@ fn report(args: &[String]) -> Res<()> {
             }
             let mut ms: Vec<f64> = run.results.iter().map(|r| r.ms).collect();
             ms.sort_by(f64::total_cmp);
-            let pct = |p: f64| ms.get(((ms.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0);
+            let pct = |p: f64| {
+                ms.get(((ms.len() as f64 - 1.0) * p).round() as usize)
+                    .copied()
+                    .unwrap_or(0.0)
+            };
             let decoded = run.results.iter().filter(|r| r.ok).count();
             rows.push(Row {
                 decoder: run.decoder,
                 basis: run.basis,
-                per_class: per.into_iter().map(|(k, (o, n))| (k, o as f64 / n as f64)).collect(),
+                per_class: per
+                    .into_iter()
+                    .map(|(k, (o, n))| (k, o as f64 / n as f64))
+                    .collect(),
                 overall: decoded as f64 / run.results.len().max(1) as f64,
                 decoded,
                 frames: run.results.len(),
@@ -595,7 +722,13 @@ fn report(args: &[String]) -> Res<()> {
     }
     header.push_str(" overall        | median ms | p95 ms |");
     println!("{header}");
-    println!("|{}|", header[1..header.len() - 1].chars().map(|c| if c == '|' { '|' } else { '-' }).collect::<String>());
+    println!(
+        "|{}|",
+        header[1..header.len() - 1]
+            .chars()
+            .map(|c| if c == '|' { '|' } else { '-' })
+            .collect::<String>()
+    );
     for r in &rows {
         let mut line = format!("| {:<22} |", r.decoder);
         for c in &classes {

@@ -33,7 +33,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/sites", post(create_site))
         .route("/api/v1/sites/{id}", put(edit_site))
-        .route("/api/v1/sites/{id}/scanners", get(list_scanners).post(add_scanner))
+        .route(
+            "/api/v1/sites/{id}/scanners",
+            get(list_scanners).post(add_scanner),
+        )
         .route("/api/v1/sites/{id}/stats", get(stats))
         .route("/api/v1/checkpoint/assisted", post(assisted))
         .route("/api/v1/admin/keys", get(list_keys))
@@ -69,7 +72,12 @@ async fn load_node(st: &AppState, id: Uuid) -> Result<(NodePath, OrgNodeBody, i6
 }
 
 fn site_fields(req: &SiteRequest) -> Result<(Option<String>, Option<String>, Option<String>)> {
-    let clean = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let clean = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
     let address = clean(&req.address);
     let contact = clean(&req.contact);
     if address.as_deref().is_some_and(|a| a.chars().count() > 100)
@@ -129,7 +137,14 @@ pub async fn create_site(
     };
     let now = st.now();
     let mut tx = st.db.writer.begin().await?;
-    write_server_rows(&mut tx, st.db.backend, vec![node_row(id, path.clone(), &body)?], Some(user.id()), now).await?;
+    write_server_rows(
+        &mut tx,
+        st.db.backend,
+        vec![node_row(id, path.clone(), &body)?],
+        Some(user.id()),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -159,7 +174,10 @@ pub async fn edit_site(
         return Err(NOT_A_SITE.into());
     }
     if req.parent_id.is_some_and(|p| Some(p) != body.parent_id) {
-        return Err(ApiError::bad_request("MoveNotSupported", "编辑站点时不能更改上级站点"));
+        return Err(ApiError::bad_request(
+            "MoveNotSupported",
+            "编辑站点时不能更改上级站点",
+        ));
     }
     let name = req.name.trim().to_owned();
     check_new_node(&name, NodeKind::Site, Some(NodeKind::Site))?;
@@ -175,7 +193,14 @@ pub async fn edit_site(
     body.contact = contact;
     body.contact_phone = contact_phone;
     let mut tx = st.db.writer.begin().await?;
-    write_server_rows(&mut tx, st.db.backend, vec![node_row(id, path.clone(), &body)?], Some(user.id()), st.now()).await?;
+    write_server_rows(
+        &mut tx,
+        st.db.backend,
+        vec![node_row(id, path.clone(), &body)?],
+        Some(user.id()),
+        st.now(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(NodeView {
         id,
@@ -205,8 +230,16 @@ pub async fn list_scanners(
         .map(|r| {
             Ok(ScannerView {
                 account_id: parse_uuid(&r.try_get::<String, _>(0)?)?,
-                name_masked: r.try_get::<Option<String>, _>(1)?.as_deref().map(mask_name).unwrap_or_default(),
-                phone_masked: r.try_get::<Option<String>, _>(2)?.as_deref().map(mask_phone).unwrap_or_default(),
+                name_masked: r
+                    .try_get::<Option<String>, _>(1)?
+                    .as_deref()
+                    .map(mask_name)
+                    .unwrap_or_default(),
+                phone_masked: r
+                    .try_get::<Option<String>, _>(2)?
+                    .as_deref()
+                    .map(mask_phone)
+                    .unwrap_or_default(),
             })
         })
         .collect::<Result<Vec<_>>>()
@@ -243,7 +276,10 @@ pub async fn add_scanner(
                 return Err(ApiError::bad_request("NotAPerson", "该手机号属于单位账号"));
             }
             let real: Option<String> = r.try_get(2)?;
-            (parse_uuid(&r.try_get::<String, _>(0)?)?, real.unwrap_or_else(|| name.as_str().to_owned()))
+            (
+                parse_uuid(&r.try_get::<String, _>(0)?)?,
+                real.unwrap_or_else(|| name.as_str().to_owned()),
+            )
         }
         None => {
             let aid = Uuid::now_v7();
@@ -257,13 +293,19 @@ pub async fn add_scanner(
             (aid, name.as_str().to_owned())
         }
     };
-    let dup = sqlx::query("SELECT 1 FROM grants WHERE account_id = $1 AND role = 'scanner' AND node_id = $2")
-        .bind(account_id.to_string())
-        .bind(id.to_string())
-        .fetch_optional(&mut *tx)
-        .await?;
+    let dup = sqlx::query(
+        "SELECT 1 FROM grants WHERE account_id = $1 AND role = 'scanner' AND node_id = $2",
+    )
+    .bind(account_id.to_string())
+    .bind(id.to_string())
+    .fetch_optional(&mut *tx)
+    .await?;
     if dup.is_some() {
-        return Err(ApiError::client(StatusCode::CONFLICT, "ScannerExists", "该人员已是本站点的扫码员"));
+        return Err(ApiError::client(
+            StatusCode::CONFLICT,
+            "ScannerExists",
+            "该人员已是本站点的扫码员",
+        ));
     }
     sqlx::query("INSERT INTO grants (id, account_id, role, node_id, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(Uuid::now_v7().to_string())
@@ -305,9 +347,8 @@ pub async fn stats(
     let (path, _, _) = load_node(&st, id).await?;
     user.require(Action::ViewScans, &path)?;
     let day = match q.date.as_deref() {
-        Some(d) => parse_date(d).ok_or_else(|| {
-            ApiError::bad_request("DateInvalid", "日期格式应为 YYYY-MM-DD")
-        })?,
+        Some(d) => parse_date(d)
+            .ok_or_else(|| ApiError::bad_request("DateInvalid", "日期格式应为 YYYY-MM-DD"))?,
         None => huiji_domain::time::today_cst(st.now()),
     };
     let like = format!("{}%", path.as_str());
@@ -370,11 +411,19 @@ pub async fn assisted(
     let name = validate_name(&req.name)?;
     let idn = validate_id_number(&req.id_number, huiji_domain::time::today_cst(st.now()))?;
     if let Some(t) = req.temperature_tenths {
-        if !(huiji_domain::checkpoint::MIN_TEMPERATURE_TENTHS..=huiji_domain::checkpoint::MAX_TEMPERATURE_TENTHS).contains(&t) {
+        if !(huiji_domain::checkpoint::MIN_TEMPERATURE_TENTHS
+            ..=huiji_domain::checkpoint::MAX_TEMPERATURE_TENTHS)
+            .contains(&t)
+        {
             return Err(huiji_domain::sync::TEMPERATURE_OUT_OF_RANGE.into());
         }
     }
-    let remark = req.remark.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let remark = req
+        .remark
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
     if remark.as_deref().is_some_and(|r| r.chars().count() > 200) {
         return Err(ApiError::bad_request("RemarkTooLong", "备注不超过200字"));
     }
@@ -391,16 +440,27 @@ pub async fn assisted(
             duplicate: true,
         }));
     }
-    let verified_now = match req.sms_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let verified_now = match req
+        .sms_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         Some(code) => {
             // A wrong code is the person's mistake at the checkpoint, not the staff
             // member's session: answer 400, never 401 (which would log the app out).
             crate::routes::auth::check_sms_code(&st, phone.as_str(), SmsPurpose::Verify, code)
                 .await
                 .map_err(|e| match e {
-                    ApiError::Client { status: StatusCode::UNAUTHORIZED, code, message } => {
-                        ApiError::Client { status: StatusCode::BAD_REQUEST, code, message }
-                    }
+                    ApiError::Client {
+                        status: StatusCode::UNAUTHORIZED,
+                        code,
+                        message,
+                    } => ApiError::Client {
+                        status: StatusCode::BAD_REQUEST,
+                        code,
+                        message,
+                    },
                     other => other,
                 })?;
             true
@@ -508,7 +568,11 @@ pub async fn rotate_key(State(st): State<AppState>, user: AuthUser) -> Result<Js
 #[utoipa::path(post, path = "/api/v1/admin/keys/{kid}/retire", tag = "admin", params(("kid" = String, Path)),
     description = "Role: system admin.",
     security(("bearer" = [])), responses((status = 204), (status = 403, body = huiji_domain::wire::ErrorBody), (status = 404, body = huiji_domain::wire::ErrorBody)))]
-pub async fn retire_key(State(st): State<AppState>, user: AuthUser, ApiPath(kid): ApiPath<String>) -> Result<StatusCode> {
+pub async fn retire_key(
+    State(st): State<AppState>,
+    user: AuthUser,
+    ApiPath(kid): ApiPath<String>,
+) -> Result<StatusCode> {
     require_admin(&user)?;
     credentials::end_key(&st, &kid, KeyEnd::Retire, user.id()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -518,7 +582,11 @@ pub async fn retire_key(State(st): State<AppState>, user: AuthUser, ApiPath(kid)
 #[utoipa::path(post, path = "/api/v1/admin/keys/{kid}/revoke", tag = "admin", params(("kid" = String, Path)),
     description = "Role: system admin.",
     security(("bearer" = [])), responses((status = 204), (status = 403, body = huiji_domain::wire::ErrorBody), (status = 404, body = huiji_domain::wire::ErrorBody)))]
-pub async fn revoke_key(State(st): State<AppState>, user: AuthUser, ApiPath(kid): ApiPath<String>) -> Result<StatusCode> {
+pub async fn revoke_key(
+    State(st): State<AppState>,
+    user: AuthUser,
+    ApiPath(kid): ApiPath<String>,
+) -> Result<StatusCode> {
     require_admin(&user)?;
     credentials::end_key(&st, &kid, KeyEnd::Revoke, user.id()).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -95,7 +95,10 @@ fn parse_flag(s: &str) -> std::result::Result<bool, DomainError> {
 #[utoipa::path(get, path = "/api/v1/health/pass", tag = "health",
     description = "Role: any signed-in person with real name and ID number given.",
     security(("bearer" = [])), responses((status = 200, body = HealthPassResponse), (status = 400, body = huiji_domain::wire::ErrorBody), (status = 401, body = huiji_domain::wire::ErrorBody)))]
-pub async fn my_pass(State(st): State<AppState>, user: AuthUser) -> Result<Json<HealthPassResponse>> {
+pub async fn my_pass(
+    State(st): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<HealthPassResponse>> {
     let acc = accounts::get(&st, user.id()).await?;
     let (Some(name), Some(idn)) = (acc.real_name.as_deref(), acc.id_number.as_deref()) else {
         return Err(PROFILE_NEEDED.into());
@@ -377,7 +380,11 @@ pub async fn import_status(
                 continue;
             }
         };
-        let field = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty());
+        let field = |c: Option<usize>| {
+            c.and_then(|c| rec.get(c))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
         let parsed = async {
             let colour = parse_colour(field(Some(cols.colour)).unwrap_or(""))?;
             let from_high_risk = parse_flag(field(cols.high_risk).unwrap_or(""))?;

@@ -1,6 +1,6 @@
 pub mod auth;
+pub mod checkpoint;
+pub mod events;
+pub mod health;
 pub mod nodes;
 pub mod sync;
-pub mod checkpoint;
-pub mod health;
-pub mod events;
