@@ -481,3 +481,16 @@ pub struct AttendanceView {
     pub admitted_scans: u32,
     pub conflicts: Vec<TicketConflictView>,
 }
+
+/// An event's printable venue code (场地码).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct VenueCodeResponse {
+    pub text: String,
+    pub event_id: Uuid,
+    pub title: String,
+    /// "in" or "out".
+    pub direction: String,
+    /// Unix seconds.
+    pub expires_at: i64,
+}

@@ -37,6 +37,7 @@ use crate::routes;
         routes::checkpoint::revoke_key,
         routes::events::my_ticket,
         routes::events::attendance,
+        routes::events::venue_code,
     ),
     modifiers(&BearerAuth)
 )]

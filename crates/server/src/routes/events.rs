@@ -9,7 +9,8 @@ use huiji_domain::credential::{Body, Claims, Direction};
 use huiji_domain::mask::mask_name;
 use huiji_domain::org::{Action, NodePath};
 use huiji_domain::sync::{EventBody, ScanBody};
-use huiji_domain::wire::{AttendanceView, TicketConflictView, TicketResponse};
+use huiji_domain::wire::{AttendanceView, TicketConflictView, TicketResponse, VenueCodeResponse};
+use serde::Deserialize;
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -18,13 +19,14 @@ use crate::auth::{parse_uuid, AuthUser};
 use crate::credentials;
 use crate::db::Backend;
 use crate::error::{ApiError, Result};
-use crate::extract::ApiPath;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/events/{id}/ticket", get(my_ticket))
         .route("/api/v1/events/{id}/attendance", get(attendance))
+        .route("/api/v1/events/{id}/venue-code", get(venue_code))
 }
 
 async fn load_event(st: &AppState, id: Uuid) -> Result<(NodePath, EventBody)> {
@@ -189,5 +191,66 @@ pub async fn attendance(
                 }
             })
             .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct VenueQuery {
+    /// "in" (签到) or "out" (签退).
+    pub direction: String,
+}
+
+/// The venue code (场地码) of an event for printing: members scan it with their phone to
+/// check themselves in or out. Signed like every credential, valid until the event ends.
+#[utoipa::path(get, path = "/api/v1/events/{id}/venue-code", tag = "events", params(("id" = Uuid, Path), VenueQuery),
+    description = "Role: secretary (manage_events) at the event's node or above.",
+    security(("bearer" = [])), responses((status = 200, body = VenueCodeResponse), (status = 400, body = huiji_domain::wire::ErrorBody), (status = 403, body = huiji_domain::wire::ErrorBody), (status = 404, body = huiji_domain::wire::ErrorBody)))]
+pub async fn venue_code(
+    State(st): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<VenueQuery>,
+) -> Result<Json<VenueCodeResponse>> {
+    let (path, event) = load_event(&st, id).await?;
+    user.require(Action::ManageEvents, &path)?;
+    let direction = match q.direction.as_str() {
+        "in" => Direction::In,
+        "out" => Direction::Out,
+        _ => {
+            return Err(ApiError::bad_request(
+                "DirectionInvalid",
+                "方向应为 in（签到）或 out（签退）",
+            ))
+        }
+    };
+    let now_ms = st.now();
+    if now_ms >= event.ends_at {
+        return Err(ApiError::bad_request("EventEnded", "活动已结束"));
+    }
+    let now = now_ms / 1000;
+    let title: String = event.title.chars().take(32).collect();
+    let claims = Claims {
+        id: Uuid::now_v7(),
+        subject: id,
+        display_name: title,
+        issued_at: now,
+        not_before: now,
+        expires: (event.ends_at / 1000).max(now + 60),
+        body: Body::VenueCode {
+            venue: Uuid::new_v5(&id, b"venue"),
+            event: Some(id),
+            direction,
+        },
+    };
+    let mut tx = st.db.writer.begin().await?;
+    let text = credentials::issue(&mut tx, &claims).await?;
+    tx.commit().await?;
+    Ok(Json(VenueCodeResponse {
+        text,
+        event_id: id,
+        title: event.title,
+        direction: q.direction,
+        expires_at: claims.expires,
     }))
 }
