@@ -4,7 +4,7 @@ CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export HUIJI_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test bench server setup ui build e2e fmt lint clean
+.PHONY: run test bench bench-qr server setup ui build e2e fmt lint clean
 
 setup:
 	@./scripts/setup.sh
@@ -45,6 +45,11 @@ bench: ui
 	$(CARGO) build --release -p huiji-server -p huiji-tests
 	$(CARGO) build --profile app -p huiji-app
 	./target/release/huiji-bench
+	./scripts/qr-bench/run.sh
+
+## QR decoding alone: ours vs zxing-cpp vs zbar on the same degraded frames.
+bench-qr:
+	./scripts/qr-bench/run.sh
 
 fmt:
 	$(CARGO) fmt --all
