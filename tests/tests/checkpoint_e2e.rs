@@ -132,5 +132,29 @@ async fn a_scanner_verifies_codes_offline_and_the_site_manager_sees_the_counts()
     m.screenshot(&xvfb.display, &out.join("checkpoint-site-manager.png"))
         .await;
     m.quit().await;
+
+    // A citizen with a red code opens "my code"; a member opens their event ticket.
+    let (_d3, c) = open_app(&xvfb.display, &tmp.path().join("citizen"), &base).await;
+    password_login(&c, "13700000003").await;
+    c.wait("[data-testid=home-member]", 30).await;
+    let tile = c.wait("[data-testid=open-health-code]", 30).await;
+    c.click(&tile).await;
+    c.wait_js("(function(){var e=document.querySelector('[data-testid=health-code-colour]');return !!e && e.getAttribute('data-colour')==='red' && !!document.querySelector('[data-testid=health-code] svg');})()", 30).await;
+    c.screenshot(&xvfb.display, &out.join("health-code-red.png"))
+        .await;
+    c.quit().await;
+    let (_d4, t) = open_app(&xvfb.display, &tmp.path().join("member"), &base).await;
+    password_login(&t, "13800000001").await;
+    t.wait("[data-testid=home-member]", 30).await;
+    let item = t.wait("[data-testid=event-item]", 60).await;
+    t.click(&item).await;
+    t.wait_js(
+        "!!document.querySelector('[data-testid=ticket-view] svg')",
+        30,
+    )
+    .await;
+    t.screenshot(&xvfb.display, &out.join("event-ticket.png"))
+        .await;
+    t.quit().await;
     drop(xvfb);
 }

@@ -489,12 +489,21 @@ fn report() -> String {
             acc.node.unwrap_or("全平台")
         );
     }
-    for (phone, name, _, colour, _) in CITIZENS {
-        let label = match *colour {
-            "green" => "市民(绿码)",
-            "yellow" => "市民(黄码)",
-            _ => "市民(红码)",
-        };
+    for (phone, name, region, colour, high_risk) in CITIZENS {
+        let mut label = String::from(match *colour {
+            "green" => "市民(绿码",
+            "yellow" => "市民(黄码",
+            _ => "市民(红码",
+        });
+        let risky =
+            huiji_domain::checkpoint::RiskRegions::from_codes(RISK_REGIONS.iter().map(|(c, _)| *c));
+        if risky.covers(region) {
+            label.push_str("，户籍在高风险地区");
+        }
+        if *high_risk {
+            label.push_str("，近期到过高风险地区");
+        }
+        label.push(')');
         let _ = writeln!(s, "  {phone:<11} {name:<6} {label}");
     }
     for (i, name) in [
