@@ -34,6 +34,12 @@ const SITE_MANAGER: &str = "13900000004";
 const SCANNER: &str = "13900000005";
 const ADMIN: &str = "13900000000";
 
+/// One push as a device would send it.
+async fn push(t: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
+    t.call("POST", "/api/v1/sync/push", Some(token), Some(body))
+        .await
+}
+
 /// Everything the caller may pull, as records.
 async fn pull_all(t: &TestApp, token: &str) -> Vec<Value> {
     let mut cursor = 0i64;
@@ -549,14 +555,12 @@ async fn site_counts_roll_up_scans_per_day_and_subtree(t: &TestApp) {
         scan_op(gate, true, &[], "assisted", now),
         scan_op(gate, true, &[], "credential.valid", yesterday),
     ];
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/sync/push",
-            Some(&scanner),
-            Some(json!({"device_id": Uuid::now_v7(), "ops": ops})),
-        )
-        .await;
+    let (s, v) = push(
+        t,
+        &scanner,
+        json!({"device_id": Uuid::now_v7(), "ops": ops}),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert!(
         v["results"]
@@ -781,32 +785,11 @@ async fn risk_regions_are_kept_by_the_authority_and_public_to_scanners(t: &TestA
         json!({"device_id": Uuid::now_v7(), "ops": [{"op_id": Uuid::now_v7(), "record_id": Uuid::now_v7(), "kind": "risk_region",
                "node_id": demo_id("永吉县"), "body": {"code": code, "name": "某地"}, "made_at": 0}]})
     };
-    let (_, v) = t
-        .call(
-            "POST",
-            "/api/v1/sync/push",
-            Some(&authority),
-            Some(op("440300")),
-        )
-        .await;
+    let (_, v) = push(t, &authority, op("440300")).await;
     assert_eq!(v["results"][0]["status"], "applied", "{v}");
-    let (_, v) = t
-        .call(
-            "POST",
-            "/api/v1/sync/push",
-            Some(&authority),
-            Some(op("44030")),
-        )
-        .await;
+    let (_, v) = push(t, &authority, op("44030")).await;
     assert_eq!(v["results"][0]["code"], "RegionCodeInvalid", "{v}");
-    let (_, v) = t
-        .call(
-            "POST",
-            "/api/v1/sync/push",
-            Some(&scanner),
-            Some(op("440300")),
-        )
-        .await;
+    let (_, v) = push(t, &scanner, op("440300")).await;
     assert_eq!(v["results"][0]["code"], "Forbidden", "{v}");
     let recs = pull_all(t, &scanner).await;
     let codes: Vec<&str> = recs
@@ -908,14 +891,7 @@ async fn members_get_event_tickets_and_double_admissions_are_flagged_for_the_sec
         ticket_scan(site, other_ticket, event, "in", now - 50_000, dev_a),
         ticket_scan(site, other_ticket, event, "out", now - 40_000, dev_a),
     ];
-    let (_, v) = t
-        .call(
-            "POST",
-            "/api/v1/sync/push",
-            Some(&scanner),
-            Some(json!({"device_id": dev_a, "ops": ops})),
-        )
-        .await;
+    let (_, v) = push(t, &scanner, json!({"device_id": dev_a, "ops": ops})).await;
     assert!(
         v["results"]
             .as_array()
