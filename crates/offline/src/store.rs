@@ -63,6 +63,8 @@ const META_DEVICE_ID: &str = "device_id";
 const META_ONLINE: &str = "online";
 const META_LAST_SUCCESS: &str = "last_success_ms";
 const META_LAST_ERROR: &str = "last_error";
+/// The record kinds the version that last opened this store knew.
+const META_KINDS: &str = "record_kinds";
 
 const RECORD_SELECT: &str =
     "SELECT r.id, r.kind, r.node_id, r.owner_id, r.version, r.seq, r.body, r.updated_at, \
@@ -103,6 +105,22 @@ impl Store {
                 "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
                 params![META_DEVICE_ID, Uuid::now_v7().to_string()],
             )?;
+            // An older version skipped rows of kinds it did not know while pulling. When
+            // this one knows more, pull from the start again to get them (applying a row
+            // twice changes nothing).
+            let known: Option<String> = tx
+                .query_row("SELECT value FROM meta WHERE key = ?1", [META_KINDS], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            let now: Vec<&str> = RecordKind::ALL.iter().map(|k| k.as_str()).collect();
+            if let Some(known) = known {
+                let before: Vec<&str> = known.split(',').collect();
+                if now.iter().any(|k| !before.contains(k)) {
+                    set_meta(tx, META_CURSOR, 0)?;
+                }
+            }
+            set_meta(tx, META_KINDS, now.join(","))?;
             Ok(())
         })?;
         Ok(store)

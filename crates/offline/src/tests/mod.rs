@@ -333,3 +333,23 @@ fn status_counts_pending_rejected_and_conflicts_and_the_last_attempt() {
         .unwrap_or("")
         .contains("Unauthorized"));
 }
+
+#[test]
+fn a_version_that_knows_more_kinds_pulls_from_the_start_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("device.db");
+    let set = |key: &str, value: &dyn rusqlite::ToSql| {
+        let store = Store::open(&path).unwrap();
+        store
+            .write(|tx| crate::store::set_meta(tx, key, value))
+            .unwrap();
+    };
+    // First open, a pull got somewhere; reopening the same version keeps the cursor.
+    set("cursor", &50i64);
+    assert_eq!(Store::open(&path).unwrap().cursor().unwrap(), 50);
+    // The last version knew fewer kinds (it skipped the rest while pulling).
+    set("record_kinds", &"org_node,member,notice,scan");
+    assert_eq!(Store::open(&path).unwrap().cursor().unwrap(), 0);
+    set("cursor", &70i64);
+    assert_eq!(Store::open(&path).unwrap().cursor().unwrap(), 70);
+}
