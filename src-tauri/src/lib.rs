@@ -28,6 +28,35 @@ fn data_dir(app: &tauri::App) -> PathBuf {
         .unwrap_or_else(|_| PathBuf::from("huiji-data"))
 }
 
+/// WebKitGTK ships with getUserMedia off. The checkpoint's webcam scanner needs it: turn
+/// it on for our own page (the CSP keeps anything else out) and grant camera requests;
+/// every other permission request keeps WebKit's default answer.
+#[cfg(target_os = "linux")]
+fn enable_camera(app: &tauri::App) {
+    use webkit2gtk::glib::ObjectExt;
+    use webkit2gtk::{PermissionRequestExt, SettingsExt, UserMediaPermissionRequest, WebViewExt};
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    let done = window.with_webview(|wv| {
+        let view = wv.inner();
+        if let Some(settings) = view.settings() {
+            settings.set_enable_media_stream(true);
+        }
+        view.connect_permission_request(|_, request| {
+            if request.is::<UserMediaPermissionRequest>() {
+                request.allow();
+                true
+            } else {
+                false
+            }
+        });
+    });
+    if let Err(e) = done {
+        tracing::warn!(error = %e, "webcam scanning not available");
+    }
+}
+
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let _ = tracing_subscriber::fmt()
@@ -47,6 +76,8 @@ pub fn run() {
             let kick = Arc::new(Notify::new());
             sync_task::spawn(app.handle().clone(), core.clone(), kick.clone());
             app.manage(AppState { core, kick });
+            #[cfg(target_os = "linux")]
+            enable_camera(app);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

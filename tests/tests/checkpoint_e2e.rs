@@ -57,6 +57,9 @@ async fn a_scanner_verifies_codes_offline_and_the_site_manager_sees_the_counts()
     let (_d, s) = open_app(&xvfb.display, &scanner_data, &base).await;
     s.wait("[data-testid=home-scanner]", 30).await;
     wait_online(&s, false, 45).await;
+    // The webview offers the camera (WebKitGTK's media stream is turned on): the webcam
+    // scanner's button is there.
+    s.wait("[data-testid=scan-camera]", 10).await;
     // Fifteen good codes (green, yellow, red in turn) and five bad ones, as a HID
     // scanner types them: the characters, then Enter.
     let mut plan: Vec<(String, bool)> = (0..15).map(|i| (codes[i % 3].clone(), true)).collect();
