@@ -206,7 +206,7 @@ pub async fn issue(tx: &mut Transaction<'_, Any>, claims: &Claims) -> Result<Str
     let text = credential::issue(claims, &key)?;
     sqlx::query("INSERT INTO credentials (id, kind, subject_id, kid, text, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(claims.id.to_string())
-        .bind(kind_str(claims.kind()))
+        .bind(claims.kind().as_str())
         .bind(claims.subject.to_string())
         .bind(key.kid())
         .bind(&text)
@@ -215,13 +215,6 @@ pub async fn issue(tx: &mut Transaction<'_, Any>, claims: &Claims) -> Result<Str
         .execute(&mut **tx)
         .await?;
     Ok(text)
-}
-
-pub fn kind_str(kind: credential::CredentialKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 /// Revokes every live credential of `kind` held by `subject`: marks them and publishes
@@ -236,7 +229,7 @@ pub async fn revoke_subject(
 ) -> Result<usize> {
     let rows = sqlx::query("SELECT id FROM credentials WHERE subject_id = $1 AND kind = $2 AND revoked_at IS NULL AND expires_at > $3")
         .bind(subject.to_string())
-        .bind(kind_str(kind))
+        .bind(kind.as_str())
         .bind(now / 1000)
         .fetch_all(&mut **tx)
         .await?;
@@ -260,7 +253,7 @@ pub async fn revoke_subject(
     sqlx::query("UPDATE credentials SET revoked_at = $1 WHERE subject_id = $2 AND kind = $3 AND revoked_at IS NULL")
         .bind(now / 1000)
         .bind(subject.to_string())
-        .bind(kind_str(kind))
+        .bind(kind.as_str())
         .execute(&mut **tx)
         .await?;
     let n = out.len();

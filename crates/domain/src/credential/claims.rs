@@ -37,6 +37,18 @@ impl CredentialKind {
         CredentialKind::BusinessCard,
     ];
 
+    /// The name stored in scan records and shown to the UI (as serde writes it).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CredentialKind::HealthPass => "health_pass",
+            CredentialKind::MemberCard => "member_card",
+            CredentialKind::EventTicket => "event_ticket",
+            CredentialKind::VenueCode => "venue_code",
+            CredentialKind::LotteryCode => "lottery_code",
+            CredentialKind::BusinessCard => "business_card",
+        }
+    }
+
     /// The wire number (claim key -1). Numbers are never reused.
     const fn wire(self) -> u8 {
         match self {
@@ -64,6 +76,14 @@ pub enum HealthColour {
 }
 
 impl HealthColour {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HealthColour::Green => "green",
+            HealthColour::Yellow => "yellow",
+            HealthColour::Red => "red",
+        }
+    }
+
     const fn wire(self) -> u8 {
         match self {
             HealthColour::Green => 0,
@@ -91,6 +111,13 @@ pub enum Direction {
 }
 
 impl Direction {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Direction::In => "in",
+            Direction::Out => "out",
+        }
+    }
+
     const fn wire(self) -> u8 {
         match self {
             Direction::In => 0,
@@ -752,5 +779,24 @@ mod tests {
         assert_eq!(json["body"]["direction"], "in");
         let back: Claims = serde_json::from_value(json).unwrap();
         assert_eq!(back, claims);
+    }
+}
+
+#[cfg(test)]
+mod as_str_tests {
+    use super::*;
+
+    #[test]
+    fn names_match_what_serde_writes() {
+        let serde_name = |v: serde_json::Value| v.as_str().unwrap().to_owned();
+        for k in CredentialKind::ALL {
+            assert_eq!(k.as_str(), serde_name(serde_json::to_value(k).unwrap()));
+        }
+        for c in [HealthColour::Green, HealthColour::Yellow, HealthColour::Red] {
+            assert_eq!(c.as_str(), serde_name(serde_json::to_value(c).unwrap()));
+        }
+        for d in [Direction::In, Direction::Out] {
+            assert_eq!(d.as_str(), serde_name(serde_json::to_value(d).unwrap()));
+        }
     }
 }

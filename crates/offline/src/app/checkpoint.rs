@@ -85,28 +85,6 @@ pub enum ScanMode {
     },
 }
 
-fn colour_str(c: credential::HealthColour) -> &'static str {
-    match c {
-        credential::HealthColour::Green => "green",
-        credential::HealthColour::Yellow => "yellow",
-        credential::HealthColour::Red => "red",
-    }
-}
-
-fn kind_str(k: CredentialKind) -> String {
-    serde_json::to_value(k)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn direction_str(d: Direction) -> &'static str {
-    match d {
-        Direction::In => "in",
-        Direction::Out => "out",
-    }
-}
-
 /// The site a scanner records at: its scanner grant's node, else its site-manager one.
 fn scan_site(session: &SessionView) -> Option<(Uuid, String)> {
     use huiji_domain::org::Role;
@@ -229,19 +207,19 @@ impl AppCore {
             ),
             valid: verdict.reason.is_valid(),
             admitted,
-            kind: claims.map(|c| kind_str(c.kind())),
+            kind: claims.map(|c| c.kind().as_str().to_owned()),
             display_name: claims.map(|c| c.display_name.clone()),
             colour: assessment
                 .as_ref()
                 .and_then(|a| a.colour)
-                .map(|c| colour_str(c).to_owned()),
+                .map(|c| c.as_str().to_owned()),
             turn_back,
             temperature: temperature_tenths.map(format_temperature),
             fever: temperature_tenths.is_some_and(|t| t >= FEVER_TENTHS),
             expires_at: claims.map(|c| c.expires),
             event_id: ticket.map(|t| t.0.to_string()),
             ticket_id: ticket.map(|t| t.1.to_string()),
-            direction: ticket.map(|t| direction_str(t.2).to_owned()),
+            direction: ticket.map(|t| t.2.as_str().to_owned()),
             scan_id: None,
             trust_updated_ms,
             trust_stale: stale,

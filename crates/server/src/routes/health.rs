@@ -70,14 +70,6 @@ pub fn parse_colour(s: &str) -> std::result::Result<HealthColour, DomainError> {
     }
 }
 
-pub fn colour_str(c: HealthColour) -> &'static str {
-    match c {
-        HealthColour::Green => "green",
-        HealthColour::Yellow => "yellow",
-        HealthColour::Red => "red",
-    }
-}
-
 fn parse_flag(s: &str) -> std::result::Result<bool, DomainError> {
     match s.trim().to_lowercase().as_str() {
         "" | "否" | "no" | "false" | "0" | "n" => Ok(false),
@@ -104,24 +96,26 @@ pub async fn my_pass(
         return Err(PROFILE_NEEDED.into());
     };
     let now_s = st.now() / 1000;
-    let mut tx = st.db.writer.begin().await?;
+    let display_name = mask_name(name);
+    // Most calls find a current pass: read it from the read pool, so opening "my code"
+    // never queues behind writers; only issuing a new one takes the writer.
     let current = sqlx::query("SELECT text, issued_at, expires_at FROM credentials WHERE subject_id = $1 AND kind = 'health_pass' AND revoked_at IS NULL AND expires_at > $2 ORDER BY issued_at DESC LIMIT 1")
         .bind(acc.id.to_string())
         .bind(now_s + REISSUE_BEFORE_SECS)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&st.db.pool)
         .await?;
-    let (colour, from_high_risk) = status_of(&mut tx, acc.id).await?;
-    let display_name = mask_name(name);
     if let Some(row) = current {
-        tx.commit().await?;
+        let (colour, _) = status_of(&st.db.pool, acc.id).await?;
         return Ok(Json(HealthPassResponse {
             text: row.try_get(0)?,
-            colour: colour_str(colour).to_owned(),
+            colour: colour.as_str().to_owned(),
             display_name,
             issued_at: row.try_get(1)?,
             expires_at: row.try_get(2)?,
         }));
     }
+    let mut tx = st.db.writer.begin().await?;
+    let (colour, from_high_risk) = status_of(&mut *tx, acc.id).await?;
     let claims = Claims {
         id: Uuid::now_v7(),
         subject: acc.id,
@@ -141,20 +135,20 @@ pub async fn my_pass(
     tx.commit().await?;
     Ok(Json(HealthPassResponse {
         text,
-        colour: colour_str(colour).to_owned(),
+        colour: colour.as_str().to_owned(),
         display_name,
         issued_at: claims.issued_at,
         expires_at: claims.expires,
     }))
 }
 
-async fn status_of(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    account: Uuid,
-) -> Result<(HealthColour, bool)> {
+async fn status_of<'e, E>(ex: E, account: Uuid) -> Result<(HealthColour, bool)>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let row = sqlx::query("SELECT colour, from_high_risk FROM health_status WHERE account_id = $1")
         .bind(account.to_string())
-        .fetch_optional(&mut **tx)
+        .fetch_optional(ex)
         .await?;
     match row {
         // No decision yet: green, as for everyone the authority has not marked.
@@ -233,7 +227,7 @@ async fn apply(st: &AppState, actor: Uuid, changes: &[Change]) -> Result<Vec<u32
             .await?;
         sqlx::query("INSERT INTO health_status (account_id, colour, from_high_risk, note, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(&id)
-            .bind(colour_str(c.colour))
+            .bind(c.colour.as_str())
             .bind(i64::from(c.from_high_risk))
             .bind(c.note.as_deref())
             .bind(now)
@@ -280,7 +274,7 @@ pub async fn set_status(
     Ok(Json(HealthStatusResult {
         name_masked: a.real_name.as_deref().map(mask_name).unwrap_or_default(),
         id_number_masked: a.id_number.as_deref().map(mask_id_number),
-        colour: colour_str(colour).to_owned(),
+        colour: colour.as_str().to_owned(),
         from_high_risk: change.from_high_risk,
         revoked: revoked.first().copied().unwrap_or(0),
     }))
