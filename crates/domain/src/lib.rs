@@ -10,5 +10,6 @@ pub mod sync;
 pub mod time;
 pub mod validate;
 pub mod wire;
+pub mod workflow;
 
 pub use error::{DomainError, Result};

@@ -30,6 +30,17 @@ pub enum RecordKind {
     RiskRegion,
     /// An event (活动) that tickets are scanned for.
     Event,
+    /// A request of the approval engine (`workflow::RequestBody`). Server only: the
+    /// engine moves it; its applicant and approvers receive it.
+    Request,
+    /// A person's membership of a unit (`workflow::MembershipBody`).
+    Membership,
+    /// A dues order (`workflow::DuesOrderBody`).
+    DuesOrder,
+    /// An inbox entry for one account.
+    Notification,
+    /// A service of the service hall (`workflow::ServiceDef`).
+    Service,
 }
 
 /// Who may see a kind of record.
@@ -42,6 +53,9 @@ pub enum Visibility {
     /// Its owner, whoever may do the action at the node, and everyone holding any
     /// grant at the node or below it (a notice reaches the whole subtree).
     Broadcast(Action),
+    /// Its owner and the accounts the server named as its audience (a request's
+    /// approvers), nobody else: not even a secretary above them.
+    Audience,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +68,7 @@ pub struct KindSpec {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 8] = [
+    pub const ALL: [RecordKind; 13] = [
         RecordKind::OrgNode,
         RecordKind::Member,
         RecordKind::Notice,
@@ -63,6 +77,11 @@ impl RecordKind {
         RecordKind::Revocation,
         RecordKind::RiskRegion,
         RecordKind::Event,
+        RecordKind::Request,
+        RecordKind::Membership,
+        RecordKind::DuesOrder,
+        RecordKind::Notification,
+        RecordKind::Service,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +94,11 @@ impl RecordKind {
             RecordKind::Revocation => "revocation",
             RecordKind::RiskRegion => "risk_region",
             RecordKind::Event => "event",
+            RecordKind::Request => "request",
+            RecordKind::Membership => "membership",
+            RecordKind::DuesOrder => "dues_order",
+            RecordKind::Notification => "notification",
+            RecordKind::Service => "service",
         }
     }
 
@@ -125,6 +149,21 @@ impl RecordKind {
             // and any checkpoint may be asked to scan an event's tickets.
             RecordKind::Event => KindSpec {
                 write: Some(Action::ManageEvents),
+                visibility: Visibility::Public,
+                append_only: false,
+            },
+            RecordKind::Request | RecordKind::Notification => KindSpec {
+                write: None,
+                visibility: Visibility::Audience,
+                append_only: false,
+            },
+            RecordKind::Membership | RecordKind::DuesOrder => KindSpec {
+                write: None,
+                visibility: Visibility::Scoped(Action::ViewMembers),
+                append_only: false,
+            },
+            RecordKind::Service => KindSpec {
+                write: None,
                 visibility: Visibility::Public,
                 append_only: false,
             },
@@ -427,6 +466,21 @@ pub fn validate_body(kind: RecordKind, body: &serde_json::Value) -> Result<()> {
                 return Err(EVENT_INVALID);
             }
         }
+        RecordKind::Request => {
+            typed::<crate::workflow::RequestBody>(body)?;
+        }
+        RecordKind::Membership => {
+            typed::<crate::workflow::MembershipBody>(body)?;
+        }
+        RecordKind::DuesOrder => {
+            typed::<crate::workflow::DuesOrderBody>(body)?;
+        }
+        RecordKind::Notification => {
+            typed::<crate::workflow::NotificationBody>(body)?;
+        }
+        RecordKind::Service => {
+            crate::workflow::validate_service(&typed(body)?)?;
+        }
         RecordKind::RiskRegion => {
             let b: RiskRegionBody = typed(body)?;
             crate::checkpoint::validate_region_code(&b.code)?;
@@ -536,6 +590,8 @@ pub struct RecordMeta<'a> {
     pub kind: RecordKind,
     pub node_path: &'a NodePath,
     pub owner_id: Option<Uuid>,
+    /// For `Visibility::Audience` kinds: who else receives the row.
+    pub audience: &'a [Uuid],
 }
 
 pub fn visible(principal: &Principal, meta: &RecordMeta<'_>) -> bool {
@@ -543,6 +599,7 @@ pub fn visible(principal: &Principal, meta: &RecordMeta<'_>) -> bool {
         return true;
     }
     match meta.kind.spec().visibility {
+        Visibility::Audience => meta.audience.contains(&principal.account_id),
         Visibility::Public => true,
         Visibility::Scoped(action) => can(principal, action, meta.node_path),
         Visibility::Broadcast(action) => {
@@ -580,6 +637,8 @@ pub fn pull_filter(principal: &Principal) -> PullFilter {
                 exact: Vec::new(),
             };
             let action = match kind.spec().visibility {
+                // Owner and audience only: the query's own clauses for those.
+                Visibility::Audience => return f,
                 Visibility::Public => {
                     f.all = true;
                     return f;
@@ -627,6 +686,9 @@ impl PullFilter {
     pub fn matches(&self, meta: &RecordMeta<'_>) -> bool {
         if meta.owner_id == Some(self.owner_id) {
             return true;
+        }
+        if meta.kind.spec().visibility == Visibility::Audience {
+            return meta.audience.contains(&self.owner_id);
         }
         self.kinds.iter().any(|f| {
             f.kind == meta.kind
@@ -997,6 +1059,7 @@ mod tests {
                 kind,
                 node_path: &path,
                 owner_id: owner,
+                audience: &[],
             };
             assert_eq!(
                 visible(p, &m),
@@ -1038,16 +1101,66 @@ mod tests {
             for kind in RecordKind::ALL {
                 for path in paths {
                     for owner in [None, Some(p.account_id), Some(id(999))] {
-                        let m = RecordMeta {
-                            kind,
-                            node_path: path,
-                            owner_id: owner,
-                        };
-                        assert_eq!(filter.matches(&m), visible(p, &m), "{p:?} {m:?}");
+                        for audience in [vec![], vec![id(998), p.account_id], vec![id(998)]] {
+                            let m = RecordMeta {
+                                kind,
+                                node_path: path,
+                                owner_id: owner,
+                                audience: &audience,
+                            };
+                            assert_eq!(filter.matches(&m), visible(p, &m), "{p:?} {m:?}");
+                        }
                     }
                 }
             }
         }
+    }
+
+    #[test]
+    fn requests_reach_their_applicant_and_approvers_only() {
+        let f = fx();
+        let applicant = who(20, &[(Role::Member, &f.njmu)]);
+        let approver = who(21, &[(Role::Secretary, &f.njmu)]);
+        // A secretary above the unit, the platform admin and a sibling secretary are not
+        // approvers of this request: they do not receive it.
+        let above = who(22, &[(Role::Secretary, &f.province)]);
+        let sibling = who(23, &[(Role::Secretary, &f.sibling)]);
+        let admin = Principal {
+            account_id: id(24),
+            grants: vec![Grant {
+                role: Role::SystemAdmin,
+                node: None,
+            }],
+        };
+        let audience = [id(21)];
+        for kind in [RecordKind::Request, RecordKind::Notification] {
+            let m = RecordMeta {
+                kind,
+                node_path: &f.njmu,
+                owner_id: Some(id(20)),
+                audience: &audience,
+            };
+            for (p, want) in [
+                (&applicant, true),
+                (&approver, true),
+                (&above, false),
+                (&sibling, false),
+                (&admin, false),
+            ] {
+                assert_eq!(visible(p, &m), want, "{kind:?} {:?}", p.account_id);
+                assert_eq!(pull_filter(p).matches(&m), want);
+            }
+        }
+        // Memberships follow the roster's scope; the member sees their own.
+        let m = RecordMeta {
+            kind: RecordKind::Membership,
+            node_path: &f.njmu,
+            owner_id: Some(id(20)),
+            audience: &[],
+        };
+        assert!(visible(&applicant, &m));
+        assert!(visible(&above, &m));
+        assert!(!visible(&sibling, &m));
     }
 
     #[test]
