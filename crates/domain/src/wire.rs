@@ -494,3 +494,114 @@ pub struct VenueCodeResponse {
     /// Unix seconds.
     pub expires_at: i64,
 }
+
+// ---------------------------------------------------------------- approvals (workflow)
+
+/// `POST /api/v1/requests`: submit a request. `id` is made on the device (UUIDv7), so
+/// a submission sent twice — or queued offline and sent on sync — is stored once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SubmitRequest {
+    pub id: Uuid,
+    pub kind: crate::workflow::RequestKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub form: serde_json::Value,
+    #[serde(default)]
+    pub attachments: Vec<crate::workflow::Attachment>,
+    /// The SMS code sent to the applicant's phone (purpose `verify`); absent when the
+    /// application was made offline.
+    #[serde(default)]
+    pub sms_code: Option<String>,
+}
+
+/// One decision or applicant action on a request, made on a device (maybe offline).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActionItem {
+    /// Made on the device; a replay is answered as before and changes nothing.
+    pub action_id: Uuid,
+    pub request_id: Uuid,
+    /// The request's version the actor saw.
+    pub base_version: i64,
+    /// The step the actor saw (`RequestBody::current`).
+    pub step: u32,
+    pub action: crate::workflow::Action,
+}
+
+/// `POST /api/v1/requests/actions`: a batch (bulk approval is a batch of approvals).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActionBatch {
+    pub actions: Vec<ActionItem>,
+}
+
+/// Per action: applied, duplicate, rejected (code + reason) or conflict — someone else
+/// acted first, and `current` is the request as it is now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ActionResult {
+    pub action_id: Uuid,
+    pub status: OpStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The request after the action (applied, duplicate) or as found (conflict).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<Record>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ActionBatchResponse {
+    pub results: Vec<ActionResult>,
+}
+
+/// `POST /api/v1/org-registrations` (no login): seed 001 §2.1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OrgRegisterRequest {
+    /// The association applied to.
+    pub association_id: Uuid,
+    pub form: crate::workflow::OrgRegistrationForm,
+    pub password: String,
+    pub agreed: bool,
+}
+
+/// `GET /api/v1/org-registrations/status?q=<credit code or phone>` (no login).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OrgRegisterStatus {
+    pub unit_name: String,
+    pub credit_code: String,
+    pub association_name: String,
+    pub contact_masked: String,
+    pub state: crate::workflow::RequestState,
+    pub state_label: String,
+    pub reason: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub submitted_at: i64,
+}
+
+/// `POST /api/v1/memberships/{id}/status`: set (or, with `status` null, clear) a manual
+/// override.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MembershipOverrideRequest {
+    pub status: Option<crate::workflow::MembershipStatus>,
+    pub reason: String,
+}
+
+/// `POST /api/v1/memberships/{id}/renew`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RenewRequest {
+    pub end_on: String,
+}

@@ -72,6 +72,7 @@ fn trust_row(k: &KeyRow) -> Result<ServerRow> {
         node_path: platform_path(),
         owner_id: None,
         body: serde_json::to_value(body).map_err(|e| ApiError::internal(e.to_string()))?,
+        audience: Vec::new(),
     })
 }
 
@@ -248,6 +249,7 @@ pub async fn revoke_subject(
             owner_id: None,
             body: serde_json::to_value(RevocationBody { key })
                 .map_err(|e| ApiError::internal(e.to_string()))?,
+            audience: Vec::new(),
         });
     }
     sqlx::query("UPDATE credentials SET revoked_at = $1 WHERE subject_id = $2 AND kind = $3 AND revoked_at IS NULL")

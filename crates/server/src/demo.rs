@@ -278,6 +278,7 @@ async fn insert_all(st: &AppState) -> Result<()> {
             },
             node_path: path,
             created_at: now,
+            audience: Vec::new(),
         }
     };
     for spec in nodes() {

@@ -19,7 +19,7 @@ use crate::sql::Sql;
 use crate::state::AppState;
 
 const RECORD_COLUMNS: &str =
-    "id, kind, node_id, node_path, owner_id, version, seq, deleted, body, created_at, updated_at, updated_by";
+    "id, kind, node_id, node_path, owner_id, version, seq, deleted, body, created_at, updated_at, updated_by, audience";
 
 /// A full stored row.
 #[derive(Debug, Clone)]
@@ -27,6 +27,26 @@ pub struct StoredRecord {
     pub record: Record,
     pub node_path: NodePath,
     pub created_at: i64,
+    /// Who besides the owner receives an `Audience` kind (a request's approvers).
+    pub audience: Vec<Uuid>,
+}
+
+/// `audience` as stored: space-separated ids, NULL when empty.
+pub fn audience_text(a: &[Uuid]) -> Option<String> {
+    if a.is_empty() {
+        None
+    } else {
+        Some(a.iter().map(Uuid::to_string).collect::<Vec<_>>().join(" "))
+    }
+}
+
+fn parse_audience(s: Option<String>) -> Vec<Uuid> {
+    s.map(|s| {
+        s.split_whitespace()
+            .filter_map(|x| Uuid::parse_str(x).ok())
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 pub fn row_to_record(row: &AnyRow) -> Result<StoredRecord> {
@@ -35,6 +55,7 @@ pub fn row_to_record(row: &AnyRow) -> Result<StoredRecord> {
     let owner: Option<String> = row.try_get(4)?;
     let body: String = row.try_get(8)?;
     let updated_by: Option<String> = row.try_get(11)?;
+    let audience: Option<String> = row.try_get(12)?;
     Ok(StoredRecord {
         record: Record {
             id: parse_uuid(&row.try_get::<String, _>(0)?)?,
@@ -53,6 +74,7 @@ pub fn row_to_record(row: &AnyRow) -> Result<StoredRecord> {
         node_path: NodePath::parse(&path)
             .ok_or_else(|| ApiError::internal(format!("bad path {path}")))?,
         created_at: row.try_get(9)?,
+        audience: parse_audience(audience),
     })
 }
 
@@ -95,7 +117,7 @@ pub async fn current_seq(st: &AppState) -> Result<i64> {
 const UPSERT_TAIL: &str = " ON CONFLICT (id) DO UPDATE SET node_id = excluded.node_id, \
     node_path = excluded.node_path, version = excluded.version, seq = excluded.seq, \
     deleted = excluded.deleted, body = excluded.body, updated_at = excluded.updated_at, \
-    updated_by = excluded.updated_by";
+    updated_by = excluded.updated_by, audience = excluded.audience";
 
 /// Appends `INSERT INTO records … VALUES …` for `rows` (with the upsert tail if asked).
 fn push_records_insert(qb: &mut Sql, rows: &[StoredRecord], upsert: bool) -> Result<()> {
@@ -113,7 +135,8 @@ fn push_records_insert(qb: &mut Sql, rows: &[StoredRecord], upsert: bool) -> Res
             .bind(rec.body.to_string())?
             .bind(r.created_at)?
             .bind(rec.updated_at)?
-            .bind(rec.updated_by.map(|o| o.to_string()))?;
+            .bind(rec.updated_by.map(|o| o.to_string()))?
+            .bind(audience_text(&r.audience))?;
         Ok(())
     })?;
     if upsert {
@@ -381,9 +404,9 @@ async fn push_tx(
                     .get(&op.node_id)
                     .cloned()
                     .ok_or_else(|| ApiError::internal("node vanished".into()))?;
-                let (owner, created_at) = match current.get(&op.record_id) {
-                    Some(r) => (r.record.owner_id, r.created_at),
-                    None => (Some(principal.account_id), now),
+                let (owner, created_at, audience) = match current.get(&op.record_id) {
+                    Some(r) => (r.record.owner_id, r.created_at, r.audience.clone()),
+                    None => (Some(principal.account_id), now, Vec::new()),
                 };
                 let stored = StoredRecord {
                     record: Record {
@@ -404,6 +427,7 @@ async fn push_tx(
                     },
                     node_path: path,
                     created_at,
+                    audience,
                 };
                 current.insert(op.record_id, stored);
                 if changed_set.insert(op.record_id) {
@@ -520,7 +544,11 @@ pub async fn pull(
         .push(" AND seq <= ")
         .bind(high)?
         .push(" AND (owner_id = ")
-        .bind(filter.owner_id.to_string())?;
+        .bind(filter.owner_id.to_string())?
+        // Audience kinds: the caller is named in the row (ids are fixed-width UUIDs,
+        // so a substring match is an exact match of one id).
+        .push(" OR audience LIKE ")
+        .bind(format!("%{}%", filter.owner_id))?;
     for f in &filter.kinds {
         if !f.all && f.prefixes.is_empty() && f.exact.is_empty() {
             continue;
@@ -552,6 +580,7 @@ pub async fn pull(
             kind: r.record.kind,
             node_path: &r.node_path,
             owner_id: r.record.owner_id,
+            audience: &r.audience,
         };
         if visible(principal, &meta) {
             records.push(r.record);
@@ -575,6 +604,8 @@ pub struct ServerRow {
     pub node_path: NodePath,
     pub owner_id: Option<Uuid>,
     pub body: serde_json::Value,
+    /// Receivers besides the owner, for `Audience` kinds; empty otherwise.
+    pub audience: Vec<Uuid>,
 }
 
 /// Writes server-made rows inside the caller's transaction: takes the seq lock, gives
@@ -626,6 +657,7 @@ pub async fn write_server_rows(
                 },
                 node_path: r.node_path,
                 created_at,
+                audience: r.audience,
             }
         })
         .collect();

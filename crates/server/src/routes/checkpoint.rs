@@ -100,6 +100,7 @@ fn node_row(id: Uuid, path: NodePath, body: &OrgNodeBody) -> Result<ServerRow> {
         node_path: path,
         owner_id: None,
         body: serde_json::to_value(body).map_err(|e| ApiError::internal(e.to_string()))?,
+        audience: Vec::new(),
     })
 }
 
