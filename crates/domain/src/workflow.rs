@@ -1609,5 +1609,171 @@ pub struct NotificationBody {
     pub at: i64,
 }
 
+// ---------------------------------------------------------------- organisation profile
+
+pub const UNIT_STATUSES: [&str; 4] = ["存续", "在业", "停业", "注销"];
+pub const UNIT_NATURES: [&str; 7] = [
+    "国有企业",
+    "民营企业",
+    "外资企业",
+    "合资企业",
+    "事业单位",
+    "社会组织",
+    "其他",
+];
+pub const UNIT_SCALES: [&str; 5] = [
+    "20人以下",
+    "20-99人",
+    "100-499人",
+    "500-999人",
+    "1000人以上",
+];
+
+pub const PROFILE_REQUIRED: DomainError = DomainError::new(
+    "ProfileRequired",
+    "请填写单位状态、单位性质、所属行业、单位规模、所在地区和详细地址",
+    "Unit status, nature, industry, size, region and address are required",
+);
+pub const POSTCODE_INVALID: DomainError = DomainError::new(
+    "PostcodeInvalid",
+    "邮政编码应为6位数字",
+    "A postcode has 6 digits",
+);
+pub const EMAIL_INVALID: DomainError = DomainError::new(
+    "EmailInvalid",
+    "邮箱格式不正确",
+    "The email address is not valid",
+);
+pub const CAPITAL_INVALID: DomainError = DomainError::new(
+    "CapitalInvalid",
+    "资金应为不小于0的数字（单位：万元）",
+    "Capital must be a number of at least 0 (10,000 yuan)",
+);
+
+/// What an organisation completes after its first login (seed 001 §2.2.2, 单位信息 and
+/// 联系人信息). Name, credit code, legal representative and contact come from the
+/// registration and only the secretariat changes them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct OrgProfile {
+    /// 单位状态
+    pub unit_status: String,
+    /// 单位性质
+    pub unit_nature: String,
+    /// 所属行业
+    pub industry: String,
+    /// 单位规模
+    pub scale: String,
+    /// 所在地区 ("江苏省 南京市")
+    pub region: String,
+    /// 详细地址
+    pub address: String,
+    #[serde(default)]
+    pub contact_email: String,
+    #[serde(default)]
+    pub contact_wechat: String,
+    /// 法人出生日期
+    #[serde(default)]
+    pub legal_birth_date: String,
+    #[serde(default)]
+    pub fax: String,
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub landline: String,
+    /// 网站域名
+    #[serde(default)]
+    pub website: String,
+    /// 注册时间
+    #[serde(default)]
+    pub founded_on: String,
+    /// 经营范围
+    #[serde(default)]
+    pub business_scope: String,
+    /// 增值电信业务许可证号
+    #[serde(default)]
+    pub telecom_license: String,
+    /// 注册资金（万元）
+    #[serde(default)]
+    pub registered_capital: String,
+    /// 实到资金（万元）
+    #[serde(default)]
+    pub paid_in_capital: String,
+    /// 单位简介
+    #[serde(default)]
+    pub intro: String,
+}
+
+pub fn validate_org_profile(p: &OrgProfile) -> Result<()> {
+    let blank = |s: &str| s.trim().is_empty();
+    if [
+        &p.unit_status,
+        &p.unit_nature,
+        &p.industry,
+        &p.scale,
+        &p.region,
+        &p.address,
+    ]
+    .iter()
+    .any(|s| blank(s))
+    {
+        return Err(PROFILE_REQUIRED);
+    }
+    if !UNIT_STATUSES.contains(&p.unit_status.as_str())
+        || !UNIT_NATURES.contains(&p.unit_nature.as_str())
+        || !UNIT_SCALES.contains(&p.scale.as_str())
+    {
+        return Err(CHOICE_INVALID);
+    }
+    let long = [
+        (&p.industry, 40),
+        (&p.region, 60),
+        (&p.address, 200),
+        (&p.contact_email, 100),
+        (&p.contact_wechat, 40),
+        (&p.fax, 30),
+        (&p.landline, 30),
+        (&p.website, 200),
+        (&p.telecom_license, 60),
+        (&p.business_scope, 2000),
+        (&p.intro, 2000),
+    ];
+    if long.iter().any(|(s, max)| s.chars().count() > *max) {
+        return Err(FIELD_TOO_LONG);
+    }
+    if !blank(&p.postcode)
+        && !(p.postcode.len() == 6 && p.postcode.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(POSTCODE_INVALID);
+    }
+    if !blank(&p.contact_email) {
+        let e = p.contact_email.trim();
+        let ok = e.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+        }) && !e.contains(' ');
+        if !ok {
+            return Err(EMAIL_INVALID);
+        }
+    }
+    for d in [&p.legal_birth_date, &p.founded_on] {
+        if !blank(d) && crate::time::parse_date(d).is_none() {
+            return Err(DATE_INVALID);
+        }
+    }
+    for c in [&p.registered_capital, &p.paid_in_capital] {
+        if !blank(c)
+            && !c
+                .trim()
+                .parse::<f64>()
+                .is_ok_and(|v| v.is_finite() && v >= 0.0)
+        {
+            return Err(CAPITAL_INVALID);
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests;

@@ -904,3 +904,36 @@ fn record_bodies_pass_the_sync_validation() {
     .unwrap();
     assert!(validate_body(RecordKind::Request, &json!({"kind": "join"})).is_err());
 }
+
+#[test]
+fn org_profile_is_validated() {
+    let good = OrgProfile {
+        unit_status: "存续".into(),
+        unit_nature: "民营企业".into(),
+        industry: "软件和信息技术服务业".into(),
+        scale: "100-499人".into(),
+        region: "江苏省 南京市".into(),
+        address: "南京市建邺区江东中路1号".into(),
+        postcode: "210019".into(),
+        contact_email: "contact@example.cn".into(),
+        registered_capital: "500".into(),
+        founded_on: "2015-06-01".into(),
+        ..OrgProfile::default()
+    };
+    validate_org_profile(&good).unwrap();
+    let cases: Vec<(fn(&mut OrgProfile), DomainError)> = vec![
+        (|p| p.address = " ".into(), PROFILE_REQUIRED),
+        (|p| p.unit_nature = "皮包公司".into(), CHOICE_INVALID),
+        (|p| p.postcode = "21001".into(), POSTCODE_INVALID),
+        (|p| p.contact_email = "a@b".into(), EMAIL_INVALID),
+        (|p| p.founded_on = "2015-13-01".into(), DATE_INVALID),
+        (|p| p.paid_in_capital = "-3".into(), CAPITAL_INVALID),
+        (|p| p.paid_in_capital = "NaN".into(), CAPITAL_INVALID),
+        (|p| p.intro = "长".repeat(2001), FIELD_TOO_LONG),
+    ];
+    for (change, want) in cases {
+        let mut p = good.clone();
+        change(&mut p);
+        assert_eq!(validate_org_profile(&p).unwrap_err(), want);
+    }
+}
