@@ -1743,9 +1743,8 @@ pub fn validate_org_profile(p: &OrgProfile) -> Result<()> {
     if long.iter().any(|(s, max)| s.chars().count() > *max) {
         return Err(FIELD_TOO_LONG);
     }
-    if !blank(&p.postcode)
-        && !(p.postcode.len() == 6 && p.postcode.bytes().all(|b| b.is_ascii_digit()))
-    {
+    let postcode_ok = p.postcode.len() == 6 && p.postcode.bytes().all(|b| b.is_ascii_digit());
+    if !blank(&p.postcode) && !postcode_ok {
         return Err(POSTCODE_INVALID);
     }
     if !blank(&p.contact_email) {

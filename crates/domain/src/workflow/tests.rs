@@ -921,7 +921,8 @@ fn org_profile_is_validated() {
         ..OrgProfile::default()
     };
     validate_org_profile(&good).unwrap();
-    let cases: Vec<(fn(&mut OrgProfile), DomainError)> = vec![
+    type Change = fn(&mut OrgProfile);
+    let cases: Vec<(Change, DomainError)> = vec![
         (|p| p.address = " ".into(), PROFILE_REQUIRED),
         (|p| p.unit_nature = "皮包公司".into(), CHOICE_INVALID),
         (|p| p.postcode = "21001".into(), POSTCODE_INVALID),
