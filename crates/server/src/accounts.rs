@@ -99,6 +99,13 @@ pub async fn view(state: &AppState, account: &AccountRow) -> Result<AccountView>
     } else {
         AccountKind::Person
     };
+    // An organisation completes its profile before anything else (seed 001 §2.2.2).
+    let org_needs_profile = kind == AccountKind::Organisation
+        && sqlx::query("SELECT 1 FROM org_profiles WHERE account_id = $1")
+            .bind(account.id.to_string())
+            .fetch_optional(&state.db.pool)
+            .await?
+            .is_none();
     Ok(AccountView {
         id: account.id,
         kind,
@@ -108,7 +115,8 @@ pub async fn view(state: &AppState, account: &AccountRow) -> Result<AccountView>
         credit_code: account.credit_code.clone(),
         org_name: account.org_name.clone(),
         grants,
-        needs_profile: kind == AccountKind::Person
-            && (account.real_name.is_none() || account.id_number.is_none()),
+        needs_profile: org_needs_profile
+            || kind == AccountKind::Person
+                && (account.real_name.is_none() || account.id_number.is_none()),
     })
 }

@@ -31,6 +31,8 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::health::router())
         .merge(routes::checkpoint::router())
         .merge(routes::events::router())
+        .merge(routes::workflow::router())
+        .merge(routes::orgs::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/api/v1/openapi.json", get(openapi_json))

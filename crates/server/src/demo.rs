@@ -14,9 +14,16 @@ use sqlx::Row;
 use uuid::Uuid;
 
 use crate::auth::hash_password;
-use crate::error::Result;
-use crate::records::{lock_seq, set_seq, write_records, StoredRecord};
+use crate::error::{ApiError, Result};
+use crate::records::{
+    lock_seq, set_seq, write_records, write_server_rows, ServerRow, StoredRecord,
+};
 use crate::state::AppState;
+use crate::workflow as engine;
+use huiji_domain::workflow::{
+    self as wf, FieldDef, FieldType, HistoryEntry, JoinForm, MembershipBody, OrgProfile,
+    OrgRegistrationForm, Person, RequestKind, ServiceDef, StepMode, StepTemplate, TransferForm,
+};
 
 pub const DEMO_PASSWORD: &str = "Huiji2026";
 const NS: Uuid = Uuid::from_u128(0x6875_696a_6964_656d_6f00_0000_0000_0001);
@@ -157,6 +164,21 @@ fn accounts() -> Vec<AccountSpec> {
             Role::Member,
             Some("南京医科大学工会"),
         ),
+        // Issue 5: the service hall's approvers at 西安文理学院, and a member of the
+        // sibling unit who asks to transfer to 南京医科大学工会.
+        a(
+            "13900000010",
+            "钱文静",
+            Role::Secretary,
+            Some("西安文理学院"),
+        ),
+        a(
+            "13900000011",
+            "孔令辉",
+            Role::Reviewer,
+            Some("西安文理学院"),
+        ),
+        a("13800000002", "黄思琪", Role::Member, Some("南京大学工会")),
     ]
 }
 
@@ -245,6 +267,14 @@ pub async fn load(st: &AppState) -> Result<String> {
         .await?;
     if exists.is_none() {
         insert_all(st).await?;
+    }
+    let marker = demo_id("service:网站变更申请").to_string();
+    let exists = sqlx::query("SELECT 1 FROM records WHERE id = $1")
+        .bind(&marker)
+        .fetch_optional(&st.db.pool)
+        .await?;
+    if exists.is_none() {
+        insert_workflow(st).await?;
     }
     Ok(report())
 }
@@ -473,6 +503,396 @@ async fn insert_all(st: &AppState) -> Result<()> {
         .await?
         .try_get(0)?;
     tracing::info!(records = n, "demo data loaded");
+    Ok(())
+}
+
+fn field(key: &str, label: &str, t: FieldType, required: bool, options: &[&str]) -> FieldDef {
+    FieldDef {
+        key: key.to_owned(),
+        label: label.to_owned(),
+        field_type: t,
+        required,
+        options: options.iter().map(|o| (*o).to_owned()).collect(),
+    }
+}
+
+fn step(title: &str, mode: StepMode, role: Role, node: &str) -> StepTemplate {
+    StepTemplate {
+        title: title.to_owned(),
+        mode,
+        role,
+        node_id: demo_id(node),
+    }
+}
+
+/// The service hall of 西安文理学院 (seed 003): 网站变更申请 and two more.
+fn services() -> Vec<ServiceDef> {
+    use FieldType::*;
+    const XAU: &str = "西安文理学院";
+    const NIC: &str = "西安文理学院信息与现代教育技术中心";
+    vec![
+        ServiceDef {
+            name: "网站变更申请".into(),
+            description: "校内各部门网站的新建、域名变更、栏目调整、服务器迁移或关停，经部门负责人审核后由信息与现代教育技术中心办理。".into(),
+            fields: vec![
+                field("department", "申请部门", Text, true, &[]),
+                field("site_name", "网站名称", Text, true, &[]),
+                field("site_url", "网站地址", Url, true, &[]),
+                field("change_type", "变更类型", Choice, true, &["新建网站", "域名变更", "栏目调整", "内容更新", "服务器迁移", "网站关停"]),
+                field("detail", "变更内容说明", LongText, true, &[]),
+                field("expected_on", "期望完成日期", Date, false, &[]),
+                field("contact_phone", "联系电话", Phone, true, &[]),
+            ],
+            steps: vec![
+                step("部门负责人审核", StepMode::Any, Role::Reviewer, XAU),
+                step("信息中心审核", StepMode::Any, Role::Secretary, NIC),
+            ],
+        },
+        ServiceDef {
+            name: "公章使用申请".into(),
+            description: "使用学校公章、党委公章或合同、财务专用章，须经审核人会签后由校长办公室审批。".into(),
+            fields: vec![
+                field("department", "申请部门", Text, true, &[]),
+                field("seal_type", "用印类型", Choice, true, &["学校公章", "党委公章", "合同专用章", "财务专用章"]),
+                field("document", "用印文件名称", Text, true, &[]),
+                field("copies", "份数", Text, true, &[]),
+                field("purpose", "用印事由", LongText, true, &[]),
+                field("use_on", "用印日期", Date, true, &[]),
+                field("contact_phone", "联系电话", Phone, true, &[]),
+            ],
+            steps: vec![
+                step("审核人会签", StepMode::All, Role::Reviewer, XAU),
+                step("校长办公室审批", StepMode::Any, Role::Secretary, XAU),
+            ],
+        },
+        ServiceDef {
+            name: "会议室借用申请".into(),
+            description: "借用行政楼会议室、图书馆报告厅或信息中心研讨室。".into(),
+            fields: vec![
+                field("room", "会议室", Choice, true, &["行政楼第一会议室", "图书馆报告厅", "信息中心研讨室"]),
+                field("use_on", "使用日期", Date, true, &[]),
+                field("period", "使用时段", Choice, true, &["上午", "下午", "晚上"]),
+                field("topic", "会议主题", Text, true, &[]),
+                field("attendees", "参会人数", Text, true, &[]),
+                field("equipment", "所需设备", LongText, false, &[]),
+                field("contact_phone", "联系电话", Phone, true, &[]),
+            ],
+            steps: vec![step("校长办公室审批", StepMode::Any, Role::Secretary, XAU)],
+        },
+    ]
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| ApiError::internal(format!("demo json: {e}")))
+}
+
+/// A request submitted `days_ago`, with its approvers looked up as the engine does.
+#[allow(clippy::too_many_arguments)]
+async fn demo_request(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: Uuid,
+    kind: RequestKind,
+    applicant: Person,
+    unit: &engine::NodeInfo,
+    old: Option<&engine::NodeInfo>,
+    form: serde_json::Value,
+    sms_verified: bool,
+    at: i64,
+) -> Result<Vec<ServerRow>> {
+    let steps = engine::kind_steps(tx, kind, unit, old, None).await?;
+    let outcome = wf::submit(
+        kind,
+        format!("{} · {}", kind.label_zh(), unit.body.name),
+        applicant.clone(),
+        (unit.id, unit.body.name.clone()),
+        form,
+        Vec::new(),
+        steps,
+        sms_verified,
+        at,
+    )?;
+    let notes = engine::notices(&outcome, "submit", &applicant);
+    let mut rows = vec![engine::request_row(id, unit, &outcome.body)?];
+    rows.extend(engine::notice_rows(&notes, id, unit, at)?);
+    Ok(rows)
+}
+
+fn membership(
+    account: Uuid,
+    name: &str,
+    unit: &engine::NodeInfo,
+    joined_on: &str,
+    end_on: String,
+    today: &str,
+) -> MembershipBody {
+    MembershipBody {
+        account_id: account,
+        name: name.to_owned(),
+        unit_id: unit.id,
+        unit_name: unit.body.name.clone(),
+        member_type: CATEGORIES[0].to_owned(),
+        level: None,
+        title: None,
+        joined_on: joined_on.to_owned(),
+        start_on: joined_on.to_owned(),
+        status: wf::derive_status(joined_on, Some(&end_on), None, today),
+        end_on: Some(end_on),
+        ended_on: None,
+        override_status: None,
+        history: vec![HistoryEntry {
+            on: joined_on.to_owned(),
+            what: "joined".into(),
+            note: None,
+            by: None,
+        }],
+        request_id: None,
+    }
+}
+
+/// The approval engine's demo (issue 5): the service hall's services, memberships of
+/// the demo members, profiles of the registered organisations, and requests waiting
+/// for 张靖 (two joins), 周文斌 (an organisation's registration) and 李明华 (a transfer
+/// from 南京大学工会 to 南京医科大学工会). Loaded once, like the rest.
+async fn insert_workflow(st: &AppState) -> Result<()> {
+    let now = st.now();
+    let day = 86_400_000;
+    let today = engine::today(now);
+    let year = &today[..4];
+    let hash = hash_password(DEMO_PASSWORD)?;
+    let mut tx = st.db.writer.begin().await?;
+    lock_seq(&mut tx).await?;
+    let mut rows: Vec<ServerRow> = Vec::new();
+
+    // Accounts added after a database was first loaded.
+    for (i, acc) in accounts().into_iter().enumerate() {
+        let id = demo_id(acc.phone);
+        let known = sqlx::query("SELECT 1 FROM accounts WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if known.is_some() {
+            continue;
+        }
+        let idn = demo_id_number(10_000 + i);
+        sqlx::query("INSERT INTO accounts (id, kind, phone, password_hash, real_name, id_number, status, created_at) VALUES ($1, 'person', $2, $3, $4, $5, 'active', $6)")
+            .bind(id.to_string()).bind(acc.phone).bind(&hash).bind(acc.name).bind(&idn).bind(now)
+            .execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO grants (id, account_id, role, node_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(Uuid::now_v7().to_string()).bind(id.to_string()).bind(acc.role.as_str())
+            .bind(acc.node.map(|n| demo_id(n).to_string())).bind(now)
+            .execute(&mut *tx).await?;
+        if let (Role::Member, Some(node)) = (acc.role, acc.node) {
+            let n = engine::node(&mut tx, demo_id(node))
+                .await?
+                .ok_or_else(|| ApiError::internal(format!("demo node {node} missing")))?;
+            let body = MemberBody {
+                name: acc.name.to_owned(),
+                phone_masked: Some(mask_phone(acc.phone)),
+                id_number_masked: Some(mask_id_number(&idn)),
+                category: Some(CATEGORIES[0].to_owned()),
+                level: None,
+                credit_code: None,
+                title: None,
+                account_id: Some(id),
+            };
+            rows.push(ServerRow {
+                id: demo_id(&format!("member:{}", acc.phone)),
+                kind: RecordKind::Member,
+                node_id: n.id,
+                node_path: n.path,
+                owner_id: Some(id),
+                body: json(&body)?,
+                audience: Vec::new(),
+            });
+        }
+    }
+
+    let mut nodes = std::collections::HashMap::new();
+    for name in [
+        "西安文理学院",
+        "南京医科大学工会",
+        "南京大学工会",
+        "江苏省互联网协会",
+    ] {
+        let n = engine::node(&mut tx, demo_id(name))
+            .await?
+            .ok_or_else(|| ApiError::internal(format!("demo node {name} missing")))?;
+        nodes.insert(name, n);
+    }
+    let (xau, njmu, nju, assoc) = (
+        &nodes["西安文理学院"],
+        &nodes["南京医科大学工会"],
+        &nodes["南京大学工会"],
+        &nodes["江苏省互联网协会"],
+    );
+
+    for def in services() {
+        rows.push(ServerRow {
+            id: demo_id(&format!("service:{}", def.name)),
+            kind: RecordKind::Service,
+            node_id: xau.id,
+            node_path: xau.path.clone(),
+            owner_id: None,
+            body: json(&def)?,
+            audience: Vec::new(),
+        });
+    }
+
+    // Memberships of the members already on a roster.
+    let end_on = format!("{year}-12-31");
+    for (phone, name, unit, joined) in [
+        ("13800000001", "欧阳娜娜", njmu, "2023-09-01"),
+        ("13900000001", "张靖", njmu, "2019-03-15"),
+        ("13800000002", "黄思琪", nju, "2021-10-20"),
+    ] {
+        let m = membership(demo_id(phone), name, unit, joined, end_on.clone(), &today);
+        rows.push(ServerRow {
+            id: demo_id(&format!("membership:{phone}")),
+            kind: RecordKind::Membership,
+            node_id: unit.id,
+            node_path: unit.path.clone(),
+            owner_id: Some(demo_id(phone)),
+            body: json(&m)?,
+            audience: Vec::new(),
+        });
+    }
+
+    // Two joins for 张靖: one confirmed by SMS, one made offline.
+    let joins = [
+        (
+            "13700000001",
+            "李春燕",
+            "企业职工",
+            Some("南京鼓楼医院集团"),
+            true,
+            2,
+        ),
+        ("13700000004", "陈浩然", "灵活就业人员", None, false, 1),
+    ];
+    for (phone, name, category, company, sms, days) in joins {
+        let form = JoinForm {
+            category: category.to_owned(),
+            unit_id: njmu.id,
+            company: company.map(str::to_owned),
+            job_title: None,
+            industry: None,
+            position: None,
+            referrer_name: None,
+            referrer_phone: None,
+            agreed: true,
+        };
+        let who = Person {
+            id: demo_id(phone),
+            name: name.to_owned(),
+        };
+        rows.extend(
+            demo_request(
+                &mut tx,
+                demo_id(&format!("request:join:{phone}")),
+                RequestKind::Join,
+                who,
+                njmu,
+                None,
+                json(&form)?,
+                sms,
+                now - days * day,
+            )
+            .await?,
+        );
+    }
+
+    // 黄思琪 of 南京大学工会 asks to move to 南京医科大学工会 (李明华 decides first).
+    let form = TransferForm {
+        category: CATEGORIES[0].to_owned(),
+        to_unit_id: njmu.id,
+        reason: Some("工作调动至南京医科大学".into()),
+        agreed: true,
+    };
+    rows.extend(
+        demo_request(
+            &mut tx,
+            demo_id("request:transfer:13800000002"),
+            RequestKind::Transfer,
+            Person {
+                id: demo_id("13800000002"),
+                name: "黄思琪".into(),
+            },
+            njmu,
+            Some(nju),
+            json(&form)?,
+            true,
+            now - day,
+        )
+        .await?,
+    );
+
+    // 苏州数联科技有限公司 (in review) registered with the Internet association.
+    let org = "苏州数联科技有限公司";
+    let org_id = demo_id(org);
+    let pending = sqlx::query("SELECT 1 FROM accounts WHERE id = $1 AND status = 'pending'")
+        .bind(org_id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+    if pending.is_some() {
+        let form = OrgRegistrationForm {
+            unit_name: org.into(),
+            credit_code: demo_credit_code(2),
+            legal_rep: "顾建平".into(),
+            legal_phone: "13951100001".into(),
+            contact: "沈佳".into(),
+            contact_phone: "13951100002".into(),
+            user_type: "会员单位".into(),
+        };
+        let request_id = demo_id("request:org:苏州数联科技有限公司");
+        sqlx::query("INSERT INTO org_registrations (account_id, request_id, association_id, unit_name, credit_code, legal_phone, contact, contact_phone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(org_id.to_string()).bind(request_id.to_string()).bind(assoc.id.to_string())
+            .bind(&form.unit_name).bind(&form.credit_code).bind(&form.legal_phone)
+            .bind(&form.contact).bind(&form.contact_phone).bind(now - 3 * day)
+            .execute(&mut *tx).await?;
+        rows.extend(
+            demo_request(
+                &mut tx,
+                request_id,
+                RequestKind::OrgRegistration,
+                Person {
+                    id: org_id,
+                    name: org.into(),
+                },
+                assoc,
+                None,
+                json(&form)?,
+                false,
+                now - 3 * day,
+            )
+            .await?,
+        );
+    }
+
+    // The registered organisations have completed their profiles.
+    for (name, nature, scale) in [
+        ("江苏测试网络科技有限公司", "民营企业", "100-499人"),
+        ("南京云启信息技术有限公司", "民营企业", "20-99人"),
+    ] {
+        let p = OrgProfile {
+            unit_status: "存续".into(),
+            unit_nature: nature.into(),
+            industry: "软件和信息技术服务业".into(),
+            scale: scale.into(),
+            region: "江苏省 南京市".into(),
+            address: "南京市建邺区江东中路".into(),
+            ..OrgProfile::default()
+        };
+        sqlx::query("INSERT INTO org_profiles (account_id, body, updated_at) VALUES ($1, $2, $3) ON CONFLICT (account_id) DO NOTHING")
+            .bind(demo_id(name).to_string())
+            .bind(serde_json::to_string(&p).map_err(|e| ApiError::internal(e.to_string()))?)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+
+    write_server_rows(&mut tx, st.db.backend, rows, None, now).await?;
+    tx.commit().await?;
+    tracing::info!("demo approvals loaded");
     Ok(())
 }
 

@@ -17,15 +17,20 @@ pub mod routes;
 pub mod sms;
 pub mod sql;
 pub mod state;
+pub mod workflow;
 
 use tokio::net::TcpListener;
 
-/// Serves until the process is told to stop (Ctrl-C or SIGTERM).
+/// Serves until the process is told to stop (Ctrl-C or SIGTERM). The membership status
+/// pass runs at start and then hourly (and just after midnight) while it serves.
 pub async fn serve(state: state::AppState, listener: TcpListener) -> std::io::Result<()> {
     let _ = metrics::handle();
-    axum::serve(listener, app::router(state))
+    let job = workflow::spawn_membership_job(state.clone());
+    let served = axum::serve(listener, app::router(state))
         .with_graceful_shutdown(shutdown_signal())
-        .await
+        .await;
+    job.abort();
+    served
 }
 
 async fn shutdown_signal() {

@@ -7,7 +7,7 @@ use crate::routes;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Huiji API (会籍)", description = "Central server of Huiji: accounts, organisation tree, sync."),
+    info(title = "Huiji API (会籍)", description = "Central server of Huiji: accounts, organisation tree, sync, approvals."),
     paths(
         routes::auth::sms_send,
         routes::auth::sms_login,
@@ -38,6 +38,21 @@ use crate::routes;
         routes::events::my_ticket,
         routes::events::attendance,
         routes::events::venue_code,
+        routes::workflow::submit,
+        routes::workflow::actions,
+        routes::workflow::list,
+        routes::workflow::get_request,
+        routes::workflow::upload,
+        routes::workflow::download,
+        routes::workflow::verify_code,
+        routes::workflow::set_membership_status,
+        routes::workflow::renew_membership,
+        routes::workflow::save_service,
+        routes::orgs::register,
+        routes::orgs::status,
+        routes::orgs::associations,
+        routes::orgs::get_profile,
+        routes::orgs::put_profile,
     ),
     modifiers(&BearerAuth)
 )]
