@@ -13,6 +13,7 @@ mod local;
 mod migrations;
 mod outbox;
 mod pull;
+mod request_index;
 pub mod store;
 pub mod sync;
 

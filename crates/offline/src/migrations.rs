@@ -77,6 +77,80 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX records_scan_ticket ON records (json_extract(body, '$.ticket_id'))
         WHERE kind = 'scan';
     "#,
+    // 3: approvals. Submissions and decisions made here wait in workflow_outbox (keyed
+    // by the id the server dedupes on) until a sync sends them; a refusal or a conflict
+    // stays there for the user to read. The review queues read request_index and
+    // request_people, which are rebuilt from the request records: triggers mark a
+    // written request dirty, and the app re-indexes dirty ones (with the domain's own
+    // rules) in the same transaction as the pull page, or before it reads.
+    r#"
+    CREATE TABLE workflow_outbox (
+        id          TEXT PRIMARY KEY,             -- SubmitRequest.id / ActionItem.action_id
+        ord         INTEGER NOT NULL UNIQUE,
+        op          TEXT NOT NULL CHECK (op IN ('submit', 'action')),
+        request_id  TEXT NOT NULL,
+        account_id  TEXT NOT NULL,
+        payload     TEXT NOT NULL,                -- the SubmitRequest / ActionItem
+        provisional TEXT,                         -- a queued submission's RequestBody, for display
+        title       TEXT NOT NULL,
+        what        TEXT NOT NULL,
+        state       TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'rejected', 'conflict')),
+        code        TEXT,
+        reason      TEXT,
+        current     TEXT,                         -- the server's request record, on conflict
+        made_at     INTEGER NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX workflow_outbox_by_request ON workflow_outbox (request_id, state);
+    CREATE INDEX workflow_outbox_by_state ON workflow_outbox (state, ord);
+
+    CREATE TABLE request_index (
+        id             TEXT PRIMARY KEY,
+        kind           TEXT NOT NULL,
+        state          TEXT NOT NULL,
+        applicant_id   TEXT NOT NULL,
+        title          TEXT NOT NULL,
+        applicant_name TEXT NOT NULL,
+        node_name      TEXT NOT NULL,
+        step_title     TEXT,
+        submitted_at   INTEGER,
+        updated_at     INTEGER NOT NULL,
+        sms_verified   INTEGER NOT NULL,
+        version        INTEGER NOT NULL
+    );
+    -- Who sees a request in which box: 'todo' (the current step waits on them),
+    -- 'done' (acted on it, or a participant of a finished one), 'sent' (applicant).
+    CREATE TABLE request_people (
+        account_id TEXT NOT NULL,
+        box        TEXT NOT NULL,
+        sort_at    INTEGER NOT NULL,
+        request_id TEXT NOT NULL,
+        PRIMARY KEY (account_id, box, sort_at, request_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX request_people_by_request ON request_people (request_id);
+
+    CREATE TABLE request_dirty (id TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TRIGGER request_dirty_insert AFTER INSERT ON records WHEN NEW.kind = 'request'
+    BEGIN INSERT OR IGNORE INTO request_dirty (id) VALUES (NEW.id); END;
+    CREATE TRIGGER request_dirty_update AFTER UPDATE ON records
+        WHEN NEW.kind = 'request' OR OLD.kind = 'request'
+    BEGIN INSERT OR IGNORE INTO request_dirty (id) VALUES (NEW.id); END;
+    CREATE TRIGGER request_dirty_delete AFTER DELETE ON records WHEN OLD.kind = 'request'
+    BEGIN INSERT OR IGNORE INTO request_dirty (id) VALUES (OLD.id); END;
+    INSERT OR IGNORE INTO request_dirty (id) SELECT id FROM records WHERE kind = 'request';
+
+    -- Inbox entries read on this device.
+    CREATE TABLE notification_read (id TEXT PRIMARY KEY, read_at INTEGER NOT NULL);
+
+    -- Attachments uploaded or opened here, for showing them offline.
+    CREATE TABLE attachment_cache (
+        id        TEXT PRIMARY KEY,
+        name      TEXT NOT NULL,
+        mime      TEXT NOT NULL,
+        bytes     BLOB NOT NULL,
+        cached_at INTEGER NOT NULL
+    );
+    "#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -53,6 +53,8 @@ pub(crate) fn apply_pull_page(store: &Store, page: &PullResponse) -> Result<()> 
             }
             apply_server_record(tx, record)?;
         }
+        // The review queues see the page's requests when it commits, not later.
+        crate::request_index::reindex_dirty(tx)?;
         let cursor = meta_i64(tx, META_CURSOR)?
             .unwrap_or(0)
             .max(page.next_cursor);

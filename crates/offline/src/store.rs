@@ -199,7 +199,9 @@ impl Store {
         self.write(|tx| {
             tx.execute_batch(
                 "DELETE FROM records; DELETE FROM outbox; DELETE FROM conflicts; DELETE FROM held; \
-                 DELETE FROM assisted_outbox; \
+                 DELETE FROM assisted_outbox; DELETE FROM workflow_outbox; DELETE FROM request_index; \
+                 DELETE FROM request_people; DELETE FROM request_dirty; DELETE FROM notification_read; \
+                 DELETE FROM attachment_cache; \
                  DELETE FROM meta WHERE key NOT LIKE 'app.%' AND key <> 'device_id';",
             )?;
             Ok(())

@@ -5,3 +5,4 @@ pub mod auth;
 pub mod checkpoint;
 pub mod home;
 pub mod sync;
+pub mod workflow;

@@ -9,8 +9,12 @@ import type {
   AppInfo,
   AssistedInput,
   AssistedResultView,
+  Attachment,
+  AttachmentData,
   AttendanceView,
+  BulkResult,
   CheckpointStatusView,
+  DuesOrderView,
   EventView,
   FieldIssue,
   HealthCodeView,
@@ -19,10 +23,22 @@ import type {
   ImportReport,
   MemberPage,
   MemberQuery,
+  MembershipRecordView,
+  MembershipStatus,
+  NotificationView,
+  OrgProfile,
+  OrgRegisterStatus,
+  OrgRegistrationForm,
+  RequestCounts,
+  RequestDetail,
+  RequestKind,
+  RequestPage,
+  RequestQuery,
   RiskRegionView,
   ScannerView,
   ScanRowView,
   ScanVerdictView,
+  ServiceView,
   SessionView,
   SetHealthStatusRequest,
   SiteForm,
@@ -32,6 +48,8 @@ import type {
   SyncProgress,
   SyncStatusView,
   TicketView,
+  UnitOption,
+  WorkflowIssue,
 } from "./bindings";
 
 export type Unsubscribe = () => void;
@@ -104,6 +122,60 @@ export interface Backend {
   my_ticket(eventId: string): Promise<TicketView>;
   /** A secretary's check-in figures for an event; needs the network. */
   event_attendance(eventId: string): Promise<AttendanceView>;
+
+  // Approvals (审批): lists and details from the device, submissions and decisions
+  // queued here and sent when the server answers.
+  /** One page of 我发出的 / 待办 / 已办, with the three counts. */
+  requests_list(query: RequestQuery): Promise<RequestPage>;
+  request_counts(): Promise<RequestCounts>;
+  request_detail(id: string): Promise<RequestDetail>;
+  /** `form`: the kind's form (JoinForm, TransferForm …); `smsCode` null when applying offline. */
+  request_submit(
+    kind: RequestKind,
+    form: Record<string, unknown>,
+    attachments: Attachment[],
+    smsCode: string | null,
+  ): Promise<RequestDetail>;
+  /** `action`: the domain's Action JSON, e.g. `{ action: "approve", comment: null, bill: null }`. */
+  request_act(id: string, action: Record<string, unknown>): Promise<RequestDetail>;
+  requests_bulk_approve(ids: string[], comment: string | null): Promise<BulkResult>;
+  /** The user's submissions and decisions the server refused or found overtaken. */
+  workflow_issues(): Promise<WorkflowIssue[]>;
+  workflow_issue_dismiss(id: string): Promise<void>;
+  /** The organisation tree one level below `parentId` (the roots for null). */
+  units_children(parentId: string | null): Promise<UnitOption[]>;
+  units_search(text: string): Promise<UnitOption[]>;
+  my_memberships(): Promise<MembershipRecordView[]>;
+  my_dues_orders(): Promise<DuesOrderView[]>;
+  /** A manual status with its reason (`status` null clears it); needs the network. */
+  membership_set_status(
+    id: string,
+    status: MembershipStatus | null,
+    reason: string,
+  ): Promise<MembershipRecordView>;
+  /** A new end date ("2027-12-31"); needs the network. */
+  membership_renew(id: string, endOn: string): Promise<MembershipRecordView>;
+  notifications_list(): Promise<NotificationView[]>;
+  notification_read(id: string): Promise<void>;
+  /** Type checked by content here first (PDF or image, at most 5 MB); needs the network. */
+  attachment_upload(name: string, bytes: number[]): Promise<Attachment>;
+  attachment_fetch(id: string): Promise<AttachmentData>;
+  services_list(): Promise<ServiceView[]>;
+  /** A confirmation code to the logged-in user's phone (the application's SMS check). */
+  send_verify_code(): Promise<SmsSent>;
+
+  // Organisations (seed 001): registration and its status without logging in, then the profile.
+  org_associations(): Promise<UnitOption[]>;
+  org_register(
+    associationId: string,
+    form: OrgRegistrationForm,
+    password: string,
+    agreed: boolean,
+  ): Promise<OrgRegisterStatus>;
+  /** By unified social credit code or phone. */
+  org_register_status(q: string): Promise<OrgRegisterStatus>;
+  org_profile_get(): Promise<OrgProfile>;
+  org_profile_save(profile: OrgProfile): Promise<SessionView>;
 }
 
 export function isAppError(e: unknown): e is AppError {
@@ -205,6 +277,34 @@ export const tauriBackend: Backend = {
   events_list: () => call("events_list"),
   my_ticket: (eventId) => call("my_ticket", { eventId }),
   event_attendance: (eventId) => call("event_attendance", { eventId }),
+  requests_list: (query) => call("requests_list", { query }),
+  request_counts: () => call("request_counts"),
+  request_detail: (id) => call("request_detail", { id }),
+  request_submit: (kind, form, attachments, smsCode) =>
+    call("request_submit", { kind, form, attachments, smsCode }),
+  request_act: (id, action) => call("request_act", { id, action }),
+  requests_bulk_approve: (ids, comment) => call("requests_bulk_approve", { ids, comment }),
+  workflow_issues: () => call("workflow_issues"),
+  workflow_issue_dismiss: (id) => call("workflow_issue_dismiss", { id }),
+  units_children: (parentId) => call("units_children", { parentId }),
+  units_search: (text) => call("units_search", { text }),
+  my_memberships: () => call("my_memberships"),
+  my_dues_orders: () => call("my_dues_orders"),
+  membership_set_status: (id, status, reason) =>
+    call("membership_set_status", { id, status, reason }),
+  membership_renew: (id, endOn) => call("membership_renew", { id, endOn }),
+  notifications_list: () => call("notifications_list"),
+  notification_read: (id) => call("notification_read", { id }),
+  attachment_upload: (name, bytes) => call("attachment_upload", { name, bytes }),
+  attachment_fetch: (id) => call("attachment_fetch", { id }),
+  services_list: () => call("services_list"),
+  send_verify_code: () => call("send_verify_code"),
+  org_associations: () => call("org_associations"),
+  org_register: (associationId, form, password, agreed) =>
+    call("org_register", { associationId, form, password, agreed }),
+  org_register_status: (q) => call("org_register_status", { q }),
+  org_profile_get: () => call("org_profile_get"),
+  org_profile_save: (profile) => call("org_profile_save", { profile }),
 };
 
 let current: Backend | null = null;

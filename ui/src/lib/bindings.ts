@@ -20,8 +20,7 @@ export type MemberHome = { memberships: Array<MembershipView>, notices: Array<No
 export type UnitCount = { node_id: string, name: string, members: number, };
 export type SecretaryHome = { scope_name: string, member_count: number, 
 /**
- * Requests waiting for this secretary's decision. Requests arrive with the
- * approval engine; until then there are none on any device.
+ * Requests waiting for this secretary's decision (the to-do box).
  */
 pending_reviews: number, units: Array<UnitCount>, notices: Array<NoticeView>, };
 export type ScannerHome = { site_name: string, scans_today: number, turned_back_today: number, last_scan_at: number | null, };
@@ -167,3 +166,236 @@ export type AttendanceView = { event_id: string, title: string,
  * Tickets that came in at least once.
  */
 checked_in: number, inside: number, admitted_scans: number, conflicts: Array<TicketConflictView>, };
+export type RequestKind = "join" | "transfer" | "position" | "withdrawal" | "org_registration" | "service";
+export type RequestState = "draft" | "submitted" | "returned" | "approved" | "rejected" | "withdrawn";
+export type StepMode = "single" | "all" | "any";
+export type Person = { id: string, name: string, };
+export type Vote = { by: Person, approve: boolean, comment?: string | null, at: number, };
+export type Delegation = { owner: Person, delegate: Person, 
+/**
+ * The delegate's advice, once given (approve or not, and why).
+ */
+advice?: Vote | null, };
+export type StepTemplate = { title: string, mode: StepMode, role: Role, node_id: string, };
+export type Step = { title: string, mode: StepMode, role: Role, node_id: string, approvers: Array<Person>, votes: Array<Vote>, delegations: Array<Delegation>, };
+export type LogEntry = { at: number, actor: Person, 
+/**
+ * submit, resubmit, withdraw, approve, reject, send_back, delegate, advise,
+ * transfer, comment, override.
+ */
+action: string, step?: number | null, comment?: string | null, 
+/**
+ * The person a delegation or transfer went to.
+ */
+to?: Person | null, };
+export type Attachment = { id: string, name: string, mime: string, size: number, };
+export type BillSpec = { 
+/**
+ * Integer fen (分), never a float.
+ */
+amount_fen: number, 
+/**
+ * The period billed, e.g. "2026".
+ */
+period: string, };
+export type RequestBody = { kind: RequestKind, 
+/**
+ * What lists show: "入会申请 · 南京医科大学工会".
+ */
+title: string, applicant: Person, 
+/**
+ * The unit the request is about (the unit joined, the unit transferred to …).
+ */
+node_id: string, node_name: string, form: Record<string, unknown>, attachments: Array<Attachment>, state: RequestState, steps: Array<Step>, 
+/**
+ * Index of the step being decided (== steps.len() once approved).
+ */
+current: number, log: Array<LogEntry>, 
+/**
+ * The SMS code was checked at submission (an application made offline has none).
+ */
+sms_verified: boolean, bill?: BillSpec | null, submitted_at?: number | null, decided_at?: number | null, 
+/**
+ * Why it was rejected or sent back (the last such reason).
+ */
+reason?: string | null, };
+export type MembershipStatus = "pending" | "current" | "grace" | "expired" | "ended";
+export type HistoryEntry = { 
+/**
+ * "2026-11-22"
+ */
+on: string, 
+/**
+ * joined, transferred_in, transferred_out, withdrawn, renewed, override,
+ * override_cleared, title, status.
+ */
+what: string, note?: string | null, by?: string | null, };
+export type FieldType = "text" | "long_text" | "date" | "phone" | "url" | "choice";
+export type FieldDef = { key: string, label: string, type: FieldType, required: boolean, options?: Array<string>, };
+export type ServiceDef = { name: string, description: string, fields: Array<FieldDef>, steps: Array<StepTemplate>, };
+export type OrgProfile = { 
+/**
+ * 单位状态
+ */
+unit_status: string, 
+/**
+ * 单位性质
+ */
+unit_nature: string, 
+/**
+ * 所属行业
+ */
+industry: string, 
+/**
+ * 单位规模
+ */
+scale: string, 
+/**
+ * 所在地区 ("江苏省 南京市")
+ */
+region: string, 
+/**
+ * 详细地址
+ */
+address: string, contact_email: string, contact_wechat: string, 
+/**
+ * 法人出生日期
+ */
+legal_birth_date: string, fax: string, postcode: string, landline: string, 
+/**
+ * 网站域名
+ */
+website: string, 
+/**
+ * 注册时间
+ */
+founded_on: string, 
+/**
+ * 经营范围
+ */
+business_scope: string, 
+/**
+ * 增值电信业务许可证号
+ */
+telecom_license: string, 
+/**
+ * 注册资金（万元）
+ */
+registered_capital: string, 
+/**
+ * 实到资金（万元）
+ */
+paid_in_capital: string, 
+/**
+ * 单位简介
+ */
+intro: string, };
+export type OrgRegistrationForm = { unit_name: string, credit_code: string, legal_rep: string, legal_phone: string, contact: string, contact_phone: string, 
+/**
+ * 用户类型: one of the association's member levels.
+ */
+user_type: string, };
+export type OrgRegisterStatus = { unit_name: string, credit_code: string, association_name: string, contact_masked: string, state: RequestState, state_label: string, reason: string | null, submitted_at: number, };
+export type JoinForm = { category: string, unit_id: string, company?: string | null, job_title?: string | null, industry?: string | null, 
+/**
+ * 入会要申请的职务 (associations).
+ */
+position?: string | null, referrer_name?: string | null, referrer_phone?: string | null, 
+/**
+ * The applicant read and agreed to the 入会申请书.
+ */
+agreed: boolean, };
+export type TransferForm = { category: string, to_unit_id: string, reason?: string | null, agreed: boolean, };
+export type PositionForm = { unit_id: string, position: string, company?: string | null, referrer_name?: string | null, referrer_phone?: string | null, };
+export type WithdrawalForm = { unit_id: string, reason: string, referrer_name?: string | null, referrer_phone?: string | null, };
+export type RequestBox = "sent" | "todo" | "done";
+export type RequestQuery = { box: RequestBox, kind: RequestKind | null, state: RequestState | null, 
+/**
+ * Matches the title, the applicant's name or the unit's name.
+ */
+text: string | null, 
+/**
+ * 1-based.
+ */
+page: number, page_size: number, };
+export type LocalStatus = "synced" | "queued" | "rejected" | "conflict";
+export type RequestRow = { id: string, kind: RequestKind, kind_label: string, title: string, applicant_name: string, node_name: string, state: RequestState, state_label: string, 
+/**
+ * The step being decided, while one is.
+ */
+step_title: string | null, submitted_at: number | null, updated_at: number, 
+/**
+ * The applicant confirmed the phone by SMS code (false: applied offline).
+ */
+sms_verified: boolean, local: LocalStatus, };
+export type RequestCounts = { sent: number, todo: number, done: number, };
+export type RequestPage = { rows: Array<RequestRow>, total: number, counts: RequestCounts, };
+export type RequestDetail = { id: string, 
+/**
+ * 0 for a submission still queued here.
+ */
+version: number, body: RequestBody, 
+/**
+ * The actions the current user may take now (`workflow::allowed_actions`); empty
+ * while one of theirs waits to be sent.
+ */
+allowed: Array<string>, local: LocalStatus, local_code: string | null, local_reason: string | null, };
+export type IssueStatus = "rejected" | "conflict";
+export type WorkflowIssue = { id: string, request_id: string, title: string, 
+/**
+ * What was tried: "通过", "驳回", "提交申请" …
+ */
+what: string, status: IssueStatus, code: string | null, 
+/**
+ * The server's reason; for a conflict, what happened instead
+ * ("已由张靖于11月22日 10:30通过").
+ */
+reason: string | null, 
+/**
+ * The request's state now (conflicts).
+ */
+current_state_label: string | null, 
+/**
+ * Who acted first (conflicts).
+ */
+decided_by: string | null, };
+export type BulkResult = { 
+/**
+ * Accepted by the server now.
+ */
+applied: number, 
+/**
+ * Kept here until the next sync (offline).
+ */
+queued: number, failed: Array<WorkflowIssue>, };
+export type UnitOption = { id: string, name: string, 
+/**
+ * The node kind: union_federation, industry_union, unit_union, association,
+ * institution.
+ */
+kind: string, 
+/**
+ * Names from the root down to this node (itself included).
+ */
+path_names: Array<string>, has_children: boolean, 
+/**
+ * An association's member levels (用户类型 of the registration form).
+ */
+levels: Array<string>, };
+export type MembershipRecordView = { id: string, 
+/**
+ * The member.
+ */
+name: string, unit_id: string, unit_name: string, member_type: string, level: string | null, title: string | null, joined_on: string, start_on: string, end_on: string | null, ended_on: string | null, status: MembershipStatus, status_label: string, override_reason: string | null, history: Array<HistoryEntry>, };
+export type DuesOrderView = { id: string, unit_name: string, period: string, amount_fen: number, paid_fen: number, 
+/**
+ * pending, paid
+ */
+status: string, };
+export type NotificationView = { id: string, title: string, text: string, request_id: string | null, at: number, 
+/**
+ * Opened on this device.
+ */
+read: boolean, };
+export type ServiceView = { id: string, node_id: string, node_name: string, def: ServiceDef, };
+export type AttachmentData = { name: string, mime: string, base64: string, };

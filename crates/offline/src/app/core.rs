@@ -24,6 +24,8 @@ const KEY_SERVER: &str = "server_url";
 const KEY_LOCALE: &str = "locale";
 const KEY_TOKEN: &str = "session_token";
 const KEY_SESSION: &str = "session";
+/// The phone the user logged in with: verification codes (purpose verify) go to it.
+pub(crate) const KEY_PHONE: &str = "login_phone";
 
 /// What the background sync reports, for the shell to forward to the UI as events.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +52,9 @@ pub struct AppCore {
     sync_gate: tokio::sync::Mutex<()>,
     /// Trust list, revocations and risk regions, rebuilt when the store changes.
     trust: Mutex<Option<super::checkpoint::TrustCache>>,
+    /// One flush of the workflow outbox at a time (sync and a decision may both start
+    /// one).
+    workflow_gate: tokio::sync::Mutex<()>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -115,6 +120,7 @@ impl AppCore {
             runtime: Mutex::new(SyncRuntime::default()),
             sync_gate: tokio::sync::Mutex::new(()),
             trust: Mutex::new(None),
+            workflow_gate: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -139,6 +145,10 @@ impl AppCore {
         lock(&self.trust)
     }
 
+    pub(crate) fn workflow_gate(&self) -> &tokio::sync::Mutex<()> {
+        &self.workflow_gate
+    }
+
     pub(crate) fn remote(&self) -> Result<Remote> {
         Remote::new(&self.server_url()?)
     }
@@ -148,6 +158,11 @@ impl AppCore {
             Some(s) => Ok(serde_json::from_str(&s).ok()),
             None => Ok(None),
         }
+    }
+
+    pub(crate) fn save_session(&self, session: &SessionView) -> Result<()> {
+        self.store
+            .set_setting(KEY_SESSION, Some(&serde_json::to_string(session)?))
     }
 
     pub(crate) fn token(&self) -> Result<String> {
@@ -278,7 +293,9 @@ impl AppCore {
                 },
             )
             .await?;
-        self.start_session(r)
+        let s = self.start_session(r)?;
+        self.store.set_setting(KEY_PHONE, Some(phone.trim()))?;
+        Ok(s)
     }
 
     pub async fn login_password(&self, phone: &str, password: &str) -> Result<SessionView> {
@@ -294,7 +311,9 @@ impl AppCore {
                 },
             )
             .await?;
-        self.start_session(r)
+        let s = self.start_session(r)?;
+        self.store.set_setting(KEY_PHONE, Some(phone.trim()))?;
+        Ok(s)
     }
 
     pub async fn login_org(&self, credit_code: &str, password: &str) -> Result<SessionView> {
@@ -310,7 +329,9 @@ impl AppCore {
                 },
             )
             .await?;
-        self.start_session(r)
+        let s = self.start_session(r)?;
+        self.store.set_setting(KEY_PHONE, None)?;
+        Ok(s)
     }
 
     /// First login: real name and ID number, and (seed 002's registration) the password
@@ -373,6 +394,7 @@ impl AppCore {
         }
         self.store.set_setting(KEY_TOKEN, None)?;
         self.store.set_setting(KEY_SESSION, None)?;
+        self.store.set_setting(KEY_PHONE, None)?;
         self.store.clear_data()?;
         self.app_info()
     }
@@ -380,6 +402,7 @@ impl AppCore {
     pub fn home_summary(&self) -> Result<HomeSummary> {
         let session = self.session()?.ok_or_else(not_logged_in)?;
         let now = self.now();
+        self.store.ensure_request_index()?;
         self.store
             .with_conn(|c| home::summary(c, &session.account, now))
     }
@@ -431,6 +454,11 @@ impl AppCore {
         // count them follow in the push.
         if let Err(e) = self.flush_assisted().await {
             tracing::info!(error = %e, "assisted registrations not sent yet");
+        }
+        // Applications and decisions made offline go before the pull, so what the
+        // server made of them comes down with it.
+        if let Err(e) = self.flush_workflow().await {
+            tracing::info!(error = %e, "queued applications and decisions not sent yet");
         }
         let result = client
             .sync_with_progress(&self.store, |p: Progress| {

@@ -100,6 +100,13 @@ pub fn summary(c: &Connection, account: &AccountView, now_ms: i64) -> Result<Hom
     };
     match home {
         HomeKind::Member => {
+            if let Some(memberships) = super::memberships::home_memberships(c, account.id)? {
+                out.member = Some(MemberHome {
+                    memberships,
+                    notices: notices(c, &names)?,
+                });
+                return Ok(out);
+            }
             let me = account.id.to_string();
             let mut stmt = c.prepare_cached(
                 "SELECT id, node_id, body FROM records WHERE kind = 'member' AND deleted = 0 \
@@ -163,7 +170,7 @@ pub fn summary(c: &Connection, account: &AccountView, now_ms: i64) -> Result<Hom
                 )
                 .unwrap_or_default(),
                 member_count: member_count as u32,
-                pending_reviews: 0,
+                pending_reviews: super::workflow::list::counts(c, account.id)?.todo,
                 units,
                 notices: notices(c, &names)?,
             });

@@ -5,12 +5,17 @@
 mod checkpoint;
 mod core;
 mod home;
+mod memberships;
+mod orgs;
 mod remote;
 pub mod search;
 mod sites;
 pub mod views;
+pub mod workflow;
 
 pub use self::checkpoint::{qr_svg, ScanMode};
 pub use self::core::{app_error, check_server_url, AppCore, SyncEvent};
 pub use sites::{EventView, RiskRegionView, SiteForm, SiteStatsView, SiteView, TicketView};
 pub use views::*;
+pub use workflow::request_page;
+pub use workflow::views::*;

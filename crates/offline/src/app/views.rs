@@ -82,8 +82,7 @@ pub struct UnitCount {
 pub struct SecretaryHome {
     pub scope_name: String,
     pub member_count: u32,
-    /// Requests waiting for this secretary's decision. Requests arrive with the
-    /// approval engine; until then there are none on any device.
+    /// Requests waiting for this secretary's decision (the to-do box).
     pub pending_reviews: u32,
     pub units: Vec<UnitCount>,
     pub notices: Vec<NoticeView>,
@@ -293,8 +292,10 @@ pub struct HealthCodeView {
 pub fn typescript_bindings() -> String {
     use huiji_domain::org::Role;
     use huiji_domain::wire::{AccountKind, GrantView};
-    let cfg = ts_rs::Config::default();
-    let decls = [
+    // Every 64-bit integer here is a time in ms or an amount in fen: far below 2^53,
+    // and JSON carries it as a number, not a bigint.
+    let cfg = ts_rs::Config::default().with_large_int("number");
+    let mut decls = vec![
         Role::decl(&cfg),
         AccountKind::decl(&cfg),
         GrantView::decl(&cfg),
@@ -341,6 +342,7 @@ pub fn typescript_bindings() -> String {
         huiji_domain::wire::TicketConflictView::decl(&cfg),
         huiji_domain::wire::AttendanceView::decl(&cfg),
     ];
+    decls.extend(super::workflow::views::decls(&cfg));
     let mut out = String::from(
         "// Generated from Rust by ts-rs (crates/offline/src/app/views.rs). Do not edit:\n\
          // run `UPDATE_BINDINGS=1 cargo test -p huiji-offline bindings` instead.\n\n",

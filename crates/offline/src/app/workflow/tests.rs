@@ -1,0 +1,1 @@
+//! Approvals on the device without a server: lists, boxes, local status, restart.
