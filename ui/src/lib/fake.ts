@@ -64,6 +64,28 @@ import {
   type FakeAccount,
   type FakeMember,
 } from "./fakeData";
+import { FakeWorkflow, type Ctx } from "./fakeWorkflow";
+import type { RequestAction } from "./workflow";
+import type {
+  Attachment,
+  AttachmentData,
+  BulkResult,
+  DuesOrderView,
+  MembershipRecordView,
+  MembershipStatus,
+  NotificationView,
+  OrgProfile,
+  OrgRegisterStatus,
+  OrgRegistrationForm,
+  RequestCounts,
+  RequestDetail,
+  RequestKind,
+  RequestPage,
+  RequestQuery,
+  ServiceView,
+  UnitOption,
+  WorkflowIssue,
+} from "./workflow";
 
 export type Scenario =
   | "login"
@@ -88,6 +110,10 @@ export type FakeOptions = {
   animateSync?: boolean;
   /** The member's health code colour (my_health_code). */
   healthColour?: "green" | "yellow" | "red";
+  /** More join requests waiting for the association secretary (paging, bulk approval). */
+  extraTodo?: number;
+  /** The organisation account logs in with its profile still to complete. */
+  orgNeedsProfile?: boolean;
 };
 
 export type Call = { cmd: string; args: unknown[] };
@@ -131,9 +157,16 @@ export class FakeBackend implements Backend {
   /** Where each ticket stands after the scans recorded here (by its text). */
   ticketState = new Map<string, { inside: boolean; entries: number }>();
   private nextId = 1;
+  /** The approval engine: requests, memberships, dues, inbox, org registrations. */
+  wf: FakeWorkflow;
 
   constructor(opts: FakeOptions = {}) {
     const scenario = opts.scenario ?? "login";
+    this.wf = new FakeWorkflow(opts.extraTodo ?? 0);
+    if (opts.orgNeedsProfile) {
+      const org = this.accounts.find((a) => a.session.account.kind === "organisation");
+      if (org) org.session.account.needs_profile = true;
+    }
     this.latencyMs = opts.latencyMs ?? 0;
     this.devMode = opts.devMode ?? true;
     this.animateSync = opts.animateSync ?? false;
@@ -287,6 +320,13 @@ export class FakeBackend implements Backend {
       if (creditCheckChar(cc.slice(0, 17)) !== cc[17]) {
         throw err("CreditCodeCheckChar", "统一社会信用代码校验位不正确，请核对");
       }
+      const refusal = this.wf.regLoginRefusal(cc);
+      if (refusal) throw refusal;
+      const activated = this.wf.activatedOrgs.find((a) => a.creditCode === cc);
+      if (activated) {
+        if (password !== activated.password) throw err("LoginFailed", "信用代码或密码错误");
+        return this.login(activated.session);
+      }
       const known = this.accounts.find((a) => a.creditCode === cc);
       if (!known || password !== DEMO_PASSWORD) throw err("LoginFailed", "信用代码或密码错误");
       return this.login(known.session);
@@ -356,7 +396,7 @@ export class FakeBackend implements Backend {
         summary.secretary = {
           scope_name: "江苏省互联网协会",
           member_count: this.members.length,
-          pending_reviews: 7,
+          pending_reviews: this.wf.counts(session.account.id).todo,
           units: UNITS.map((name, i) => ({
             node_id: `u-${i}`,
             name,
@@ -409,6 +449,7 @@ export class FakeBackend implements Backend {
         void this.animate();
         return { ...this.status };
       }
+      this.wf.flush();
       this.emitStatus({ syncing: false, pending: 0, last_success_ms: Date.now(), last_error: null, progress: null });
       return { ...this.status };
     });
@@ -422,6 +463,7 @@ export class FakeBackend implements Backend {
       this.status = { ...this.status, progress: p };
       this.emitProgress(p);
     }
+    this.wf.flush();
     this.emitStatus({ syncing: false, pending: 0, last_success_ms: Date.now(), progress: null });
   }
 
@@ -1033,6 +1075,176 @@ export class FakeBackend implements Backend {
       return demoAttendance(event);
     });
   }
+
+  // ------------------------------------------------------------ the approval engine
+
+  private ctx(): Ctx {
+    return { session: this.session(), online: this.status.online };
+  }
+
+  /** An outbox entry was added (an application or a decision made offline). */
+  private queuedOne(d: RequestDetail): RequestDetail {
+    if (d.local === "queued") this.emitStatus({ pending: this.status.pending + 1 });
+    return d;
+  }
+
+  requests_list(query: RequestQuery): Promise<RequestPage> {
+    return this.run("requests_list", [json(query)], () => this.wf.list(this.ctx(), query));
+  }
+
+  request_counts(): Promise<RequestCounts> {
+    return this.run("request_counts", [], () => this.wf.counts(this.session().account.id));
+  }
+
+  request_detail(id: string): Promise<RequestDetail> {
+    return this.run("request_detail", [id], () => this.wf.get(this.ctx(), id));
+  }
+
+  request_submit(
+    kind: RequestKind,
+    form: Record<string, unknown>,
+    attachments: Attachment[],
+    smsCode: string | null,
+  ): Promise<RequestDetail> {
+    return this.run("request_submit", [kind, json(form), json(attachments), smsCode], () =>
+      this.queuedOne(this.wf.submit(this.ctx(), kind, json(form), json(attachments), smsCode)),
+    );
+  }
+
+  request_act(id: string, action: RequestAction): Promise<RequestDetail> {
+    return this.run("request_act", [id, json(action)], () =>
+      this.queuedOne(this.wf.act(this.ctx(), id, json(action))),
+    );
+  }
+
+  requests_bulk_approve(ids: string[], comment: string | null): Promise<BulkResult> {
+    return this.run("requests_bulk_approve", [[...ids], comment], () => {
+      const r = this.wf.bulkApprove(this.ctx(), [...ids], comment);
+      if (r.queued) this.emitStatus({ pending: this.status.pending + r.queued });
+      return r;
+    });
+  }
+
+  workflow_issues(): Promise<WorkflowIssue[]> {
+    return this.run("workflow_issues", [], () => this.wf.issuesOf(this.ctx()));
+  }
+
+  workflow_issue_dismiss(id: string): Promise<void> {
+    return this.run("workflow_issue_dismiss", [id], () => this.wf.dismiss(this.ctx(), id));
+  }
+
+  units_children(parentId: string | null): Promise<UnitOption[]> {
+    return this.run("units_children", [parentId], () => this.wf.children(parentId));
+  }
+
+  units_search(text: string): Promise<UnitOption[]> {
+    return this.run("units_search", [text], () => this.wf.search(text));
+  }
+
+  my_memberships(): Promise<MembershipRecordView[]> {
+    return this.run("my_memberships", [], () => this.wf.myMemberships(this.ctx()));
+  }
+
+  my_dues_orders(): Promise<DuesOrderView[]> {
+    return this.run("my_dues_orders", [], () => this.wf.myDues(this.ctx()));
+  }
+
+  membership_set_status(id: string, status: MembershipStatus | null, reason: string): Promise<MembershipRecordView> {
+    return this.run("membership_set_status", [id, status, reason], () => {
+      this.requireOnline();
+      return this.wf.setStatus(this.ctx(), id, status, reason);
+    });
+  }
+
+  membership_renew(id: string, endOn: string): Promise<MembershipRecordView> {
+    return this.run("membership_renew", [id, endOn], () => {
+      this.requireOnline();
+      return this.wf.renew(this.ctx(), id, endOn);
+    });
+  }
+
+  notifications_list(): Promise<NotificationView[]> {
+    return this.run("notifications_list", [], () => this.wf.inbox(this.ctx()));
+  }
+
+  notification_read(id: string): Promise<void> {
+    return this.run("notification_read", [id], () => this.wf.markRead(this.ctx(), id));
+  }
+
+  attachment_upload(name: string, bytes: number[]): Promise<Attachment> {
+    return this.run("attachment_upload", [name, `<${bytes.length} bytes>`], () => {
+      this.session();
+      this.requireOnline();
+      return this.wf.upload(name, bytes);
+    });
+  }
+
+  attachment_fetch(id: string): Promise<AttachmentData> {
+    return this.run("attachment_fetch", [id], () => this.wf.fetch(id, this.status.online));
+  }
+
+  services_list(): Promise<ServiceView[]> {
+    return this.run("services_list", [], () => json(this.wf.services));
+  }
+
+  send_verify_code(): Promise<SmsSent> {
+    return this.run("send_verify_code", [], () => {
+      const r = this.wf.sendCode(this.ctx());
+      return { ...r, dev_code: this.devMode ? r.dev_code : null };
+    });
+  }
+
+  org_associations(): Promise<UnitOption[]> {
+    return this.run("org_associations", [], () => {
+      this.requireOnline();
+      return this.wf.associations();
+    });
+  }
+
+  org_register(
+    associationId: string,
+    form: OrgRegistrationForm,
+    password: string,
+    agreed: boolean,
+  ): Promise<OrgRegisterStatus> {
+    return this.run("org_register", [associationId, json(form), password, agreed], () => {
+      this.requireOnline();
+      const taken = this.accounts.map((a) => a.creditCode).filter((c): c is string => c !== null);
+      return this.wf.orgRegister(associationId, json(form), password, agreed, taken);
+    });
+  }
+
+  org_register_status(q: string): Promise<OrgRegisterStatus> {
+    return this.run("org_register_status", [q], () => {
+      this.requireOnline();
+      return this.wf.regLookup(q);
+    });
+  }
+
+  org_profile_get(): Promise<OrgProfile> {
+    return this.run("org_profile_get", [], () => {
+      const a = this.session().account;
+      if (a.kind !== "organisation") throw err("Forbidden", "只有单位账号可以填写单位信息");
+      return json(this.wf.orgProfiles.get(a.id) ?? emptyOrgProfile());
+    });
+  }
+
+  org_profile_save(profile: OrgProfile): Promise<SessionView> {
+    return this.run("org_profile_save", [json(profile)], () => {
+      const session = this.session();
+      if (session.account.kind !== "organisation") throw err("Forbidden", "只有单位账号可以填写单位信息");
+      this.requireOnline();
+      const problem = orgProfileError(json(profile));
+      if (problem) throw problem;
+      this.wf.orgProfiles.set(session.account.id, json(profile));
+      const next: SessionView = { ...session, account: { ...session.account, needs_profile: false } };
+      const acc = this.accounts.find((a) => a.session.account.id === session.account.id);
+      if (acc) acc.session = next;
+      const act = this.wf.activatedOrgs.find((a) => a.session.account.id === session.account.id);
+      if (act) act.session = next;
+      return this.login(next);
+    });
+  }
 }
 
 function checkPhone(phone: string): void {
@@ -1104,4 +1316,62 @@ export function maskName(name: string): string {
   const compound = ["欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "司徒", "慕容"];
   const keep = cs.length > 2 && compound.some((c) => name.startsWith(c)) ? 2 : 1;
   return cs.map((c, i) => (i < keep || c === "·" ? c : "*")).join("");
+}
+
+export function emptyOrgProfile(): OrgProfile {
+  return {
+    unit_status: "",
+    unit_nature: "",
+    industry: "",
+    scale: "",
+    region: "",
+    address: "",
+    contact_email: "",
+    contact_wechat: "",
+    legal_birth_date: "",
+    fax: "",
+    postcode: "",
+    landline: "",
+    website: "",
+    founded_on: "",
+    business_scope: "",
+    telecom_license: "",
+    registered_capital: "",
+    paid_in_capital: "",
+    intro: "",
+  };
+}
+
+/** The domain's validate_org_profile, with its codes and words. */
+function orgProfileError(p: OrgProfile): AppError | null {
+  const blank = (s: string) => !s.trim();
+  if ([p.unit_status, p.unit_nature, p.industry, p.scale, p.region, p.address].some(blank)) {
+    return err("ProfileRequired", "请填写单位状态、单位性质、所属行业、单位规模、所在地区和详细地址");
+  }
+  if (
+    !["存续", "在业", "停业", "注销"].includes(p.unit_status) ||
+    !["国有企业", "民营企业", "外资企业", "合资企业", "事业单位", "社会组织", "其他"].includes(p.unit_nature) ||
+    !["20人以下", "20-99人", "100-499人", "500-999人", "1000人以上"].includes(p.scale)
+  ) {
+    return err("ChoiceInvalid", "所选项目不在可选范围内");
+  }
+  if (!blank(p.postcode) && !/^\d{6}$/.test(p.postcode)) return err("PostcodeInvalid", "邮政编码应为6位数字");
+  if (!blank(p.contact_email) && !/^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$/.test(p.contact_email.trim())) {
+    return err("EmailInvalid", "邮箱格式不正确");
+  }
+  for (const d of [p.legal_birth_date, p.founded_on]) {
+    if (!blank(d) && !/^\d{4}-\d{2}-\d{2}$/.test(d.trim())) return err("DateInvalid", "日期格式应为 2026-01-31");
+  }
+  for (const c of [p.registered_capital, p.paid_in_capital]) {
+    if (!blank(c) && !(Number.isFinite(Number(c.trim())) && Number(c.trim()) >= 0)) {
+      return err("CapitalInvalid", "资金应为不小于0的数字（单位：万元）");
+    }
+  }
+  return null;
+}
+
+/** Arguments as the app receives them: JSON, like Tauri's IPC (Svelte state proxies and
+ * all). */
+function json<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
 }

@@ -126,6 +126,22 @@ export function demoAccounts(): FakeAccount[] {
       [{ role: "scanner", node_id: "n-kq", node_name: "口前镇检查站", node_path: "/永吉县/口前镇/口前镇检查站/" }],
       "scanner",
     ),
+    person(
+      "0195a0c1-0000-7000-8000-000000000001",
+      "13900000001",
+      "张靖",
+      "32010419820915" + "602" + idCheckChar("32010419820915602"),
+      [{ role: "secretary", node_id: "n-njmu", node_name: "南京医科大学工会", node_path: "/江苏省总工会/江苏省教科工会委员会/南京医科大学工会/" }],
+      "secretary",
+    ),
+    person(
+      "0195a0c1-0000-7000-8000-000000000002",
+      "13900000002",
+      "李明华",
+      "32010619790322" + "415" + idCheckChar("32010619790322415"),
+      [{ role: "secretary", node_id: "n-nju", node_name: "南京大学工会", node_path: "/江苏省总工会/江苏省教科工会委员会/南京大学工会/" }],
+      "secretary",
+    ),
     {
       phone: null,
       creditCode: "91320100MA1000000E",

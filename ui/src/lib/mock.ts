@@ -3,6 +3,8 @@
 //                     which screen to open on
 //   &offline=1        start offline          &pending=N   outbox size
 //   &lang=en          English                &never=1     never synced
+//   &requests=N       N more joins in the association secretary's to-do box
+//   &profile=1        the organisation still has to complete its profile (完善信息)
 import { FakeBackend, type Scenario } from "./fake";
 
 const SCENARIOS: readonly Scenario[] = [
@@ -32,6 +34,8 @@ export function mockBackend(search: string): FakeBackend {
     latencyMs: 120,
     animateSync: true,
     healthColour: (["green", "yellow", "red"] as const).find((c) => c === q.get("colour")) ?? "green",
+    extraTodo: Math.min(10_000, Number(q.get("requests") ?? 0) || 0),
+    orgNeedsProfile: q.get("profile") === "1",
   });
   // The webcam "sees" a code at once (a real frame never reaches the fake decoder).
   fake.frameCode = "HJ1:DEMO-CAMERA";
