@@ -5,6 +5,7 @@
 
 import { derived, get, writable } from "svelte/store";
 import type { Role } from "./bindings";
+import { workflowEn, workflowZh } from "./i18n.workflow";
 
 export type Locale = "zh-CN" | "en";
 export const LOCALES: readonly Locale[] = ["zh-CN", "en"];
@@ -333,6 +334,8 @@ const zh = {
   "role.scanner": "扫码员",
   "role.health_authority": "卫健部门",
   "role.system_admin": "系统管理员",
+
+  ...workflowZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -661,6 +664,8 @@ const en: Record<MessageKey, string> = {
   "role.scanner": "Scanner",
   "role.health_authority": "Health authority",
   "role.system_admin": "System administrator",
+
+  ...workflowEn,
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { "zh-CN": zh, en };
