@@ -1174,7 +1174,7 @@ export class FakeBackend implements Backend {
   attachment_upload(name: string, bytes: number[]): Promise<Attachment> {
     return this.run("attachment_upload", [name, `<${bytes.length} bytes>`], () => {
       this.session();
-      this.requireOnline();
+      if (!this.status.online) throw err("UploadOffline", "上传附件需要联网，请连接网络后再试");
       return this.wf.upload(name, bytes);
     });
   }

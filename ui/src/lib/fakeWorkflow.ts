@@ -529,7 +529,7 @@ export class FakeWorkflow {
     if (status === "conflict" && decisive) {
       const d = new Date(decisive.at);
       const hm = `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
-      reason = `已由${decisive.actor.name}于 ${d.getMonth() + 1}月${d.getDate()}日 ${hm} ${ACTION_WHAT[decisive.action]}`;
+      reason = `已由${decisive.actor.name}于${d.getMonth() + 1}月${d.getDate()}日 ${hm}${ACTION_WHAT[decisive.action]}`;
     }
     const issue = {
       id: this.newId("iss"),
@@ -920,7 +920,7 @@ export class FakeWorkflow {
       takenCodes.includes(cc) ||
       this.orgRegs.some((r) => r.form.credit_code === cc || r.form.unit_name === name) ||
       this.memberships.some((m) => m.unit_name === name);
-    if (taken) throw e("OrgAlreadyRegistered", "该单位名称或统一社会信用代码已经注册过，请使用统一社会信用代码登录");
+    if (taken) throw e("OrgAlreadyRegistered", "该单位已经注册过，请使用统一社会信用代码登录");
     const clean: OrgRegistrationForm = { ...form, unit_name: name, credit_code: cc };
     const applicant = { id: this.newId("acc-org"), name };
     const now = Date.now();
@@ -979,11 +979,11 @@ export class FakeWorkflow {
 
   regLookup(q: string): OrgRegisterStatus {
     const t = q.trim().toUpperCase();
-    if (!t) throw e("QueryEmpty", "请输入统一社会信用代码或手机号");
+    if (!t) throw e("QueryRequired", "请输入统一社会信用代码或手机号");
     const reg = [...this.orgRegs]
       .reverse()
       .find((r) => r.form.credit_code === t || r.form.contact_phone === t || r.form.legal_phone === t);
-    if (!reg) throw e("NotFound", "没有找到该单位的注册信息，请核对统一社会信用代码或手机号");
+    if (!reg) throw e("OrgNotFound", "未查询到注册信息");
     return this.regStatus(reg);
   }
 
@@ -992,7 +992,7 @@ export class FakeWorkflow {
     const reg = [...this.orgRegs].reverse().find((r) => r.form.credit_code === creditCode);
     if (!reg) return null;
     const s = this.regStatus(reg);
-    if (s.state === "submitted" || s.state === "returned") return e("AccountPending", "单位注册正在审核中，审核通过后方可登录");
+    if (s.state === "submitted" || s.state === "returned") return e("AccountPendingReview", "账号正在审核中，请联系秘书处尽快审核");
     if (s.state === "rejected") return e("AccountRejected", `单位注册未通过审核：${s.reason ?? ""}`);
     return null;
   }

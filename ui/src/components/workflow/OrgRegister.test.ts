@@ -75,7 +75,7 @@ describe("单位注册", () => {
     await click("reg-agree");
     await click("reg-submit");
     expect((await screen.findByTestId("reg-error")).textContent).toBe(
-      "该单位名称或统一社会信用代码已经注册过，请使用统一社会信用代码登录",
+      "该单位已经注册过，请使用统一社会信用代码登录",
     );
     expect(fake.callsOf("org_register")).toHaveLength(1);
   });
@@ -128,7 +128,7 @@ describe("单位注册", () => {
     expect(err("status")).toBe("请输入统一社会信用代码或手机号");
     await type("status-query", "13800009999");
     await click("status-search");
-    expect((await screen.findByTestId("status-error")).textContent).toContain("没有找到该单位的注册信息");
+    expect((await screen.findByTestId("status-error")).textContent).toBe("未查询到注册信息");
   });
 });
 

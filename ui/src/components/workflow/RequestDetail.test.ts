@@ -156,7 +156,7 @@ describe("request detail: the secretary decides", () => {
     await click("detail-back");
     const issue = await screen.findByTestId("workflow-issue");
     expect(issue.dataset.status).toBe("conflict");
-    expect(byTestId("issue-text").textContent).toMatch(/^该申请已由何晓梅于 \d+月\d+日 \d\d:\d\d 通过，您的决定未生效$/);
+    expect(byTestId("issue-text").textContent).toMatch(/^该申请已由何晓梅于\d+月\d+日 \d\d:\d\d通过，您的决定未生效$/);
     await click("issue-open");
     expect((await screen.findByTestId("detail-local")).textContent).toContain("您的决定未生效");
     await click("detail-back");
