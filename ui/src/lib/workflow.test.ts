@@ -42,16 +42,21 @@ describe("checks that mirror the domain", () => {
     expect(creditCodeError(good.toLowerCase())).toBeNull();
     expect(creditCodeError("")).toBe("请输入统一社会信用代码");
     expect(creditCodeError("9132")).toBe("统一社会信用代码应为18位");
-    expect(creditCodeError("91320105MA1Y8K3PIO")).toBe("统一社会信用代码含有无效字符");
+    expect(creditCodeError("91320105MA1Y8K3PIO")).toBe("统一社会信用代码只能包含数字和大写字母（不含I、O、S、V、Z）");
     const wrong = first17 + (creditCheckChar(first17) === "0" ? "1" : "0");
-    expect(creditCodeError(wrong)).toBe("统一社会信用代码校验位不正确，请核对");
+    expect(creditCodeError(wrong)).toBe("统一社会信用代码校验位不正确，请检查是否输错");
   });
 
   it("a referrer is both a name and a phone, or neither", () => {
     expect(referrerErrors("", "")).toEqual({ name: null, phone: null });
     expect(referrerErrors("李强", "").phone).toBe("推荐人姓名和手机号应同时填写");
     expect(referrerErrors("", "13905141234").name).toBe("推荐人姓名和手机号应同时填写");
-    expect(referrerErrors("李强", "1390514").phone).toBe("手机号格式不正确");
+    expect(referrerErrors("李强", "1390514").phone).toBe("手机号码应为11位数字");
+    expect(referrerErrors("李强", "12905141234").phone).toBe("手机号码格式不正确，应为以13至19开头的中国大陆手机号码");
+    expect(referrerErrors("李强", "+86 139-0514-1234")).toEqual({ name: null, phone: null });
+    expect(referrerErrors("李强2", "13905141234").name).toBe("姓名只能使用汉字（可含间隔号“·”）或英文字母，不能包含数字，也不能中英文混用");
+    expect(referrerErrors("买买提·艾力", "13905141234").name).toBeNull();
+    expect(referrerErrors("李", "13905141234").name).toBe("姓名至少需要2个字");
     expect(referrerErrors("李强", "13905141234")).toEqual({ name: null, phone: null });
   });
 

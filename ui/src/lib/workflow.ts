@@ -164,38 +164,69 @@ export function creditCheckChar(first17: string): string {
   return CC_CHARS[(31 - (sum % 31)) % 31];
 }
 
-/** The domain's credit-code checks, in its order and words; null when valid. */
+/** The domain's credit-code checks (validate_credit_code), in its order and words; null
+ * when valid. */
 export function creditCodeError(code: string): string | null {
-  const c = code.trim().toUpperCase();
+  const c = code.trim();
   if (!c) return "请输入统一社会信用代码";
-  if (c.length !== 18) return "统一社会信用代码应为18位";
-  if ([...c].some((ch) => !CC_CHARS.includes(ch))) return "统一社会信用代码含有无效字符";
-  if (creditCheckChar(c.slice(0, 17)) !== c[17]) return "统一社会信用代码校验位不正确，请核对";
+  if ([...c].length !== 18) return "统一社会信用代码应为18位";
+  const u = c.toUpperCase();
+  if ([...u].some((ch) => !CC_CHARS.includes(ch))) return "统一社会信用代码只能包含数字和大写字母（不含I、O、S、V、Z）";
+  if (creditCheckChar(u.slice(0, 17)) !== u[17]) return "统一社会信用代码校验位不正确，请检查是否输错";
   return null;
 }
 
+/** The domain's validate_phone: spaces, dashes and +86 allowed, 11 digits from 13 to 19. */
 export function phoneError(phone: string): string | null {
-  const p = phone.trim();
-  if (!p) return "请输入手机号";
-  if (!/^1[3-9]\d{9}$/.test(p)) return "手机号格式不正确";
+  const compact = phone.replace(/[\s-]/g, "");
+  if (!compact) return "请填写手机号码";
+  const digits = compact.startsWith("+86") ? compact.slice(3) : compact.startsWith("86") ? compact.slice(2) : compact;
+  if (!/^\d*$/.test(digits)) return "手机号码格式不正确，应为以13至19开头的中国大陆手机号码";
+  if (digits.length !== 11) return "手机号码应为11位数字";
+  if (!/^1[3-9]/.test(digits)) return "手机号码格式不正确，应为以13至19开头的中国大陆手机号码";
   return null;
 }
 
+const CJK = /[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2a6df}\u{2a700}-\u{2ebef}\u{2f800}-\u{2fa1f}\u{30000}-\u{323af}]/u;
+const DOTS = "\u00b7\u2022\u2027\u2219\u22c5\u30fb\uff65";
+
+/** The domain's validate_name: Chinese (with middle dots between parts, 2–20) or Latin
+ * letters (2–50), never mixed. */
 export function nameError(name: string): string | null {
-  const n = name.trim();
-  if (!n) return "请填写姓名";
-  if ([...n].length < 2) return "姓名至少两个字";
-  if ([...n].length > 30) return "姓名不超过30个字";
-  if (!/^[\u4e00-\u9fa5·]+$|^[A-Za-z][A-Za-z .'-]*$/.test(n)) return "姓名只能包含汉字、字母或间隔号";
+  const s = name.trim();
+  if (!s) return "请填写姓名";
+  const chars = [...s];
+  const bad = "姓名只能使用汉字（可含间隔号“·”）或英文字母，不能包含数字，也不能中英文混用";
+  let n: number;
+  let max: number;
+  if (chars.some((c) => CJK.test(c))) {
+    let prevDot = true;
+    for (const c of chars) {
+      if (CJK.test(c)) prevDot = false;
+      else if (DOTS.includes(c) && !prevDot) prevDot = true;
+      else return bad;
+    }
+    if (prevDot) return bad;
+    n = chars.length;
+    max = 20;
+  } else {
+    const out = s.split(/\s+/).join(" ");
+    if (!/^[A-Za-z][A-Za-z '.-]*$/.test(out)) return bad;
+    n = out.length;
+    max = 50;
+  }
+  if (n < 2) return "姓名至少需要2个字";
+  if (n > max) return "姓名过长：中文姓名最多20个字，英文姓名最多50个字符";
   return null;
 }
 
-/** The server's password rule (PasswordTooWeak). */
+/** The domain's validate_password. */
 export function passwordError(pw: string): string | null {
   if (!pw) return "请设置登录密码";
-  if (pw.length < 8 || pw.length > 64 || !/[A-Za-z]/.test(pw) || !/\d/.test(pw)) {
-    return "密码应为8到64位，且同时包含字母和数字";
-  }
+  const n = [...pw].length;
+  if (n < 8) return "密码至少需要8位";
+  if (n > 64) return "密码最多64位";
+  if (!/[A-Za-z]/.test(pw) || !/\d/.test(pw)) return "密码需同时包含字母和数字";
   return null;
 }
 

@@ -51,9 +51,9 @@ describe("单位注册", () => {
     expect(err("reg-unit-name")).toBe("请输入单位名称");
     expect(err("reg-credit-code")).toBe("请输入统一社会信用代码");
     expect(err("reg-legal-rep")).toBe("请输入单位法人姓名");
-    expect(err("reg-legal-phone")).toBe("请输入手机号");
+    expect(err("reg-legal-phone")).toBe("请填写手机号码");
     expect(err("reg-contact")).toBe("请输入联系人姓名");
-    expect(err("reg-contact-phone")).toBe("请输入手机号");
+    expect(err("reg-contact-phone")).toBe("请填写手机号码");
     expect(err("reg-user-type")).toBe("请选择用户类型");
     expect(err("reg-password")).toBe("请设置登录密码");
     expect(err("reg-agree")).toBe("请阅读并同意《江苏省互联网协会章程》");
@@ -61,8 +61,8 @@ describe("单位注册", () => {
     const wrongCheck = FIRST17 + (CODE[17] === "0" ? "1" : "0");
     await fill({ "reg-credit-code": wrongCheck, "reg-legal-phone": "1391234", "reg-password2": "Other2026" });
     await click("reg-submit");
-    expect(err("reg-credit-code")).toBe("统一社会信用代码校验位不正确，请核对");
-    expect(err("reg-legal-phone")).toBe("手机号格式不正确");
+    expect(err("reg-credit-code")).toBe("统一社会信用代码校验位不正确，请检查是否输错");
+    expect(err("reg-legal-phone")).toBe("手机号码应为11位数字");
     expect(err("reg-password2")).toBe("两次输入的密码不一致");
     expect(err("reg-unit-name")).toBeNull();
     expect(err("reg-contact-phone")).toBeNull();
