@@ -26,6 +26,11 @@ describe("review queue (我收到的)", () => {
     expect(byTestId("count-todo").textContent).toBe("7");
     expect(byTestId("count-done").textContent).toBe("3");
     expect(byTestId("nav-queue-badge").textContent).toBe("7");
+    // A click anywhere on a row opens it; back returns to the same box.
+    await fireEvent.click(rows()[0].querySelector("td:nth-child(4)")!);
+    expect((await screen.findByTestId("request-detail")).dataset.id).toBeTruthy();
+    await click("detail-back");
+    await waitFor(() => expect(rows()).toHaveLength(7));
   });
 
   it("pages through the to-do box 20 at a time", async () => {
