@@ -64,6 +64,14 @@ pub(crate) fn apply_pull_page(store: &Store, page: &PullResponse) -> Result<()> 
     })
 }
 
+impl Store {
+    /// Applies one pulled page and moves the cursor, exactly as a sync does: for
+    /// benchmarks and tests that fill a device's store without a server.
+    pub fn apply_pull_page(&self, page: &PullResponse) -> Result<()> {
+        apply_pull_page(self, page)
+    }
+}
+
 /// Keeps a server row aside when the local one must not be overwritten yet.
 fn hold(c: &Connection, record: &Record) -> Result<bool> {
     if refresh_conflict(c, record)? {

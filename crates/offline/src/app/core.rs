@@ -24,8 +24,6 @@ const KEY_SERVER: &str = "server_url";
 const KEY_LOCALE: &str = "locale";
 const KEY_TOKEN: &str = "session_token";
 const KEY_SESSION: &str = "session";
-/// The phone the user logged in with: verification codes (purpose verify) go to it.
-pub(crate) const KEY_PHONE: &str = "login_phone";
 
 /// What the background sync reports, for the shell to forward to the UI as events.
 #[derive(Debug, Clone, PartialEq)]
@@ -293,9 +291,7 @@ impl AppCore {
                 },
             )
             .await?;
-        let s = self.start_session(r)?;
-        self.store.set_setting(KEY_PHONE, Some(phone.trim()))?;
-        Ok(s)
+        self.start_session(r)
     }
 
     pub async fn login_password(&self, phone: &str, password: &str) -> Result<SessionView> {
@@ -311,9 +307,7 @@ impl AppCore {
                 },
             )
             .await?;
-        let s = self.start_session(r)?;
-        self.store.set_setting(KEY_PHONE, Some(phone.trim()))?;
-        Ok(s)
+        self.start_session(r)
     }
 
     pub async fn login_org(&self, credit_code: &str, password: &str) -> Result<SessionView> {
@@ -329,9 +323,7 @@ impl AppCore {
                 },
             )
             .await?;
-        let s = self.start_session(r)?;
-        self.store.set_setting(KEY_PHONE, None)?;
-        Ok(s)
+        self.start_session(r)
     }
 
     /// First login: real name and ID number, and (seed 002's registration) the password
@@ -394,7 +386,6 @@ impl AppCore {
         }
         self.store.set_setting(KEY_TOKEN, None)?;
         self.store.set_setting(KEY_SESSION, None)?;
-        self.store.set_setting(KEY_PHONE, None)?;
         self.store.clear_data()?;
         self.app_info()
     }

@@ -2,7 +2,7 @@
 //! and an organisation's profile. All need the server; files uploaded or opened here
 //! are kept so an application shows its attachments offline.
 
-use huiji_domain::wire::{AccountView, OrgRegisterRequest, OrgRegisterStatus, SmsPurpose};
+use huiji_domain::wire::{AccountView, OrgRegisterRequest, OrgRegisterStatus, SmsSendResponse};
 use huiji_domain::workflow::{
     clean_file_name, sniff_attachment, validate_org_profile, Attachment, OrgProfile,
     OrgRegistrationForm, NOT_AGREED,
@@ -11,7 +11,7 @@ use huiji_domain::DomainError;
 use rusqlite::{params, OptionalExtension};
 use uuid::Uuid;
 
-use super::core::{not_logged_in, AppCore, KEY_PHONE};
+use super::core::{not_logged_in, AppCore};
 use super::remote::query_value;
 use super::views::{SessionView, SmsSent};
 use super::workflow::views::{AttachmentData, UnitOption};
@@ -26,11 +26,6 @@ pub const ATTACHMENT_OFFLINE: DomainError = DomainError::new(
     "AttachmentOffline",
     "该附件未保存在本机，请联网后查看",
     "This attachment is not on this device; connect to view it",
-);
-pub const NO_PHONE: DomainError = DomainError::new(
-    "NoPhone",
-    "本机不知道您的手机号，请用手机号重新登录后再获取验证码",
-    "This device does not know your phone; log in with your phone again",
 );
 pub const QUERY_REQUIRED: DomainError = DomainError::new(
     "QueryRequired",
@@ -176,15 +171,22 @@ impl AppCore {
         })
     }
 
-    /// Texts a confirmation code (purpose verify) to the phone the user logged in with,
-    /// for an application's SMS confirmation.
+    /// Has the server text a confirmation code (purpose verify) to the user's own
+    /// phone, for an application's SMS confirmation. The phone never leaves the server.
     pub async fn send_verify_code(&self) -> Result<SmsSent> {
-        self.session()?.ok_or_else(not_logged_in)?;
-        let phone = self
-            .store()
-            .setting(KEY_PHONE)?
-            .ok_or(Error::Invalid(NO_PHONE))?;
-        self.send_code(&phone, SmsPurpose::Verify).await
+        let token = self.token()?;
+        let r: SmsSendResponse = self
+            .remote()?
+            .post(
+                "/api/v1/sms/verify-code",
+                Some(&token),
+                &serde_json::json!({}),
+            )
+            .await?;
+        Ok(SmsSent {
+            retry_after_secs: r.retry_after_secs,
+            dev_code: r.dev_code,
+        })
     }
 
     /// The associations an organisation may register with (no login).

@@ -94,15 +94,15 @@ pub(crate) fn short_time_cst(ms: i64) -> String {
     )
 }
 
-/// Who acted last on a request other than `me`, and the sentence that says so
-/// ("已由张靖于11月22日 10:30通过").
-pub(crate) fn decided_by(b: &RequestBody, me: Uuid) -> (Option<String>, String) {
+/// Who acted last on a request, and the sentence that says so ("已由张靖于11月22日
+/// 10:30通过"). Used for a decision of ours that was overtaken: the last act is someone
+/// else's — or ours, made on another device.
+pub(crate) fn decided_by(b: &RequestBody) -> (Option<String>, String) {
     let last: Option<&LogEntry> = b.log.iter().rev().find(|e| {
-        e.actor.id != me
-            && matches!(
-                e.action.as_str(),
-                "approve" | "reject" | "send_back" | "withdraw" | "transfer" | "resubmit"
-            )
+        matches!(
+            e.action.as_str(),
+            "approve" | "reject" | "send_back" | "withdraw" | "transfer" | "resubmit"
+        )
     });
     match last {
         Some(e) => (
@@ -159,7 +159,7 @@ pub(crate) fn node_name(c: &Connection, id: Uuid) -> Result<Option<String>> {
     .flatten())
 }
 
-fn issue_of(e: &Entry, me: Uuid) -> WorkflowIssue {
+fn issue_of(e: &Entry) -> WorkflowIssue {
     let conflict = e.state == "conflict";
     let current: Option<RequestBody> = e
         .current
@@ -168,7 +168,7 @@ fn issue_of(e: &Entry, me: Uuid) -> WorkflowIssue {
         .and_then(|r| serde_json::from_value(r.body).ok());
     let (who, sentence) = match (&current, conflict) {
         (Some(b), true) => {
-            let (who, s) = decided_by(b, me);
+            let (who, s) = decided_by(b);
             (who, Some(s))
         }
         (None, true) => (None, Some("该申请已被他人处理".to_owned())),
@@ -237,7 +237,7 @@ impl AppCore {
                 Some((state, code, reason)) => {
                     let local = list::local_status(&state);
                     let reason = if local == LocalStatus::Conflict {
-                        Some(decided_by(&body, me.id).1)
+                        Some(decided_by(&body).1)
                     } else {
                         reason
                     };
@@ -502,7 +502,7 @@ impl AppCore {
                 match queue::get(c, &a.to_string())? {
                     None => result.applied += 1,
                     Some(e) if e.state == "queued" => result.queued += 1,
-                    Some(e) => result.failed.push(issue_of(&e, me.id)),
+                    Some(e) => result.failed.push(issue_of(&e)),
                 }
             }
             Ok(())
@@ -519,7 +519,7 @@ impl AppCore {
             out.extend(
                 queue::entries(self.store(), me.id, state)?
                     .iter()
-                    .map(|e| issue_of(e, me.id)),
+                    .map(issue_of),
             );
         }
         // Entry ids are UUIDv7: newest last in id order.
