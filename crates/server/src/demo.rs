@@ -599,7 +599,7 @@ async fn demo_request(
     sms_verified: bool,
     at: i64,
 ) -> Result<Vec<ServerRow>> {
-    let steps = engine::kind_steps(tx, kind, unit, old, None).await?;
+    let steps = engine::kind_steps(tx, applicant.id, kind, unit, old, None).await?;
     let outcome = wf::submit(
         kind,
         format!("{} · {}", kind.label_zh(), unit.body.name),

@@ -262,12 +262,14 @@ pub async fn who(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Who>> {
 
 /// Holders of `role` at `node`; when nobody holds it there, at the nearest ancestor
 /// where someone does; with `admins`, the system admins when nobody anywhere holds it.
-/// Returns where they were found (the node, or `None` for the admins).
+/// `applicant` never decides their own request: a level where only they hold the role
+/// counts as empty. Returns where they were found (the node, or `None` for the admins).
 pub async fn approvers(
     conn: &mut AnyConnection,
     role: Role,
     node: &NodePath,
     admins: bool,
+    applicant: Uuid,
 ) -> Result<(Option<Uuid>, Vec<Person>)> {
     let chain = node.ancestors_and_self();
     let ids: Vec<String> = chain
@@ -303,7 +305,7 @@ pub async fn approvers(
     for id in ids.iter().rev() {
         let here: Vec<Person> = found
             .iter()
-            .filter(|(n, _)| n == id)
+            .filter(|(n, p)| n == id && p.id != applicant)
             .map(|(_, p)| p.clone())
             .collect();
         if !here.is_empty() {
@@ -329,7 +331,7 @@ pub async fn approvers(
             id: parse_uuid(&row.try_get::<String, _>(0)?)?,
             name: display_name(real.as_deref(), org.as_deref(), phone.as_deref()),
         };
-        if !out.iter().any(|x: &Person| x.id == p.id) {
+        if p.id != applicant && !out.iter().any(|x: &Person| x.id == p.id) {
             out.push(p);
         }
     }
@@ -337,11 +339,11 @@ pub async fn approvers(
 }
 
 /// A step of `tpl` with its approvers looked up (walking up, admins last).
-async fn step_from(conn: &mut AnyConnection, t: &StepTemplate) -> Result<Step> {
+async fn step_from(conn: &mut AnyConnection, t: &StepTemplate, applicant: Uuid) -> Result<Step> {
     let Some(n) = node(conn, t.node_id).await? else {
         return Err(wf::NO_STEPS.into());
     };
-    let (_, people) = approvers(conn, t.role, &n.path, true).await?;
+    let (_, people) = approvers(conn, t.role, &n.path, true, applicant).await?;
     Ok(Step::from_template(t, people))
 }
 
@@ -354,10 +356,11 @@ fn tpl(title: &str, mode: StepMode, role: Role, node_id: Uuid) -> StepTemplate {
     }
 }
 
-/// The steps of a request of `kind` about `unit` (`old_unit`: a transfer's current
-/// unit; `service`: a service's definition).
+/// The steps of a request of `kind` by `applicant` about `unit` (`old_unit`: a
+/// transfer's current unit; `service`: a service's definition).
 pub async fn kind_steps(
     conn: &mut AnyConnection,
+    applicant: Uuid,
     kind: RequestKind,
     unit: &NodeInfo,
     old_unit: Option<&NodeInfo>,
@@ -368,18 +371,19 @@ pub async fn kind_steps(
     let mut steps = Vec::new();
     match kind {
         RequestKind::Join => {
-            steps.push(step_from(conn, &tpl("单位工会审核", Any, sec, unit.id)).await?);
+            steps.push(step_from(conn, &tpl("单位工会审核", Any, sec, unit.id), applicant).await?);
         }
         RequestKind::Transfer => {
             let old = old_unit.ok_or_else(|| ApiError::internal("transfer without old".into()))?;
-            steps.push(step_from(conn, &tpl("转出单位审核", Any, sec, old.id)).await?);
-            steps.push(step_from(conn, &tpl("转入单位审核", Any, sec, unit.id)).await?);
+            steps.push(step_from(conn, &tpl("转出单位审核", Any, sec, old.id), applicant).await?);
+            steps.push(step_from(conn, &tpl("转入单位审核", Any, sec, unit.id), applicant).await?);
         }
         RequestKind::Position => {
-            steps.push(step_from(conn, &tpl("秘书处审核", Any, sec, unit.id)).await?);
+            steps.push(step_from(conn, &tpl("秘书处审核", Any, sec, unit.id), applicant).await?);
             // 上级会签: every reviewer at the unit or the nearest ancestor that has one;
             // no reviewer anywhere above, no such step.
-            let (at, reviewers) = approvers(conn, Role::Reviewer, &unit.path, false).await?;
+            let (at, reviewers) =
+                approvers(conn, Role::Reviewer, &unit.path, false, applicant).await?;
             if let (Some(at), false) = (at, reviewers.is_empty()) {
                 steps.push(Step::from_template(
                     &tpl("上级会签", StepMode::All, Role::Reviewer, at),
@@ -388,15 +392,15 @@ pub async fn kind_steps(
             }
         }
         RequestKind::Withdrawal => {
-            steps.push(step_from(conn, &tpl("单位审核", Any, sec, unit.id)).await?);
+            steps.push(step_from(conn, &tpl("单位审核", Any, sec, unit.id), applicant).await?);
         }
         RequestKind::OrgRegistration => {
-            steps.push(step_from(conn, &tpl("秘书处审核", Any, sec, unit.id)).await?);
+            steps.push(step_from(conn, &tpl("秘书处审核", Any, sec, unit.id), applicant).await?);
         }
         RequestKind::Service => {
             let def = service.ok_or_else(|| ApiError::internal("service without def".into()))?;
             for t in &def.steps {
-                steps.push(step_from(conn, t).await?);
+                steps.push(step_from(conn, t, applicant).await?);
             }
         }
     }
@@ -924,7 +928,7 @@ async fn prepare_submit(
             (unit, old, None)
         }
     };
-    let steps = kind_steps(conn, kind, &unit, old.as_ref(), def.as_ref()).await?;
+    let steps = kind_steps(conn, me.id, kind, &unit, old.as_ref(), def.as_ref()).await?;
     let title = match &def {
         Some(d) => format!("{} · {}", d.name, unit.body.name),
         None => format!("{} · {}", kind.label_zh(), unit.body.name),

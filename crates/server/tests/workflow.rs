@@ -1170,6 +1170,84 @@ async fn organisation_registration_review_login_and_profile(t: &TestApp) {
         (s, v["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("AccountRejected"))
     );
+    // …but may register again, corrected: a new request, in review again.
+    let (s, v) = register(form("苏州晨星数据有限公司", &cc2), true).await;
+    assert_eq!(
+        (s, v["state"].as_str()),
+        (StatusCode::CREATED, Some("submitted")),
+        "{v}"
+    );
+    let (s, v) = login_as(t, &cc2).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("AccountPendingReview"))
+    );
+
+    // Sent back: registering again resubmits the same request with the new form.
+    let cc3 = demo_credit_code(22);
+    register(form("无锡远望物联有限公司", &cc3), true).await;
+    let todo = boxed(t, &zhou, "box=todo&kind=org_registration").await;
+    let req = todo["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["body"]["form"]["credit_code"] == cc3.as_str())
+        .cloned()
+        .unwrap();
+    act_ok(
+        t,
+        &zhou,
+        &req,
+        json!({"action": "send_back", "reason": "联系人手机号有误"}),
+    )
+    .await;
+    let (_, v) = t
+        .call(
+            "GET",
+            &format!("/api/v1/org-registrations/status?q={cc3}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (v["state"].as_str(), v["reason"].as_str()),
+        (Some("returned"), Some("联系人手机号有误"))
+    );
+    let mut fixed = form("无锡远望物联有限公司", &cc3);
+    fixed["contact_phone"] = json!("13951200009");
+    let (s, v) = register(fixed, true).await;
+    assert_eq!(
+        (s, v["state"].as_str()),
+        (StatusCode::CREATED, Some("submitted")),
+        "{v}"
+    );
+    let (s, again) = t
+        .call(
+            "GET",
+            &format!("/api/v1/requests/{}", req["id"].as_str().unwrap()),
+            Some(&zhou),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(again["body"]["form"]["contact_phone"], "13951200009");
+    assert_eq!(
+        again["body"]["log"].as_array().unwrap().last().unwrap()["action"],
+        "resubmit"
+    );
+    // Someone else's name with this code is still refused.
+    let (s, _) = register(form("江苏测试网络科技有限公司", &cc3), true).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+}
+
+async fn login_as(t: &TestApp, cc: &str) -> (StatusCode, Value) {
+    t.call(
+        "POST",
+        "/api/v1/auth/org/login",
+        None,
+        Some(json!({"credit_code": cc, "password": DEMO_PASSWORD})),
+    )
+    .await
 }
 
 fn set_today(t: &TestApp, date: &str) {
@@ -1701,6 +1779,13 @@ async fn services_are_data_with_their_own_steps(t: &TestApp) {
         "BillNotAllowed",
     )
     .await;
+    // Nobody decides their own request: 钱文静, the only secretary there, books a room
+    // and the step goes up (to the system admin, 西安文理学院 being a root).
+    let own = submit_ok(t, &qian, "service", json!({"service_id": node_service("会议室借用申请"),
+        "values": {"room": "行政楼第一会议室", "use_on": "2026-12-02", "period": "下午", "topic": "信息化工作会", "attendees": "20", "contact_phone": "13900000010"}})).await;
+    let approvers = own["body"]["steps"][0]["approvers"].as_array().unwrap();
+    assert_eq!(approvers.len(), 1);
+    assert_eq!(approvers[0]["id"], acc("13900000000").as_str());
 }
 
 fn node_service(name: &str) -> String {

@@ -12,8 +12,8 @@ use huiji_domain::sync::OrgNodeBody;
 use huiji_domain::validate::{validate_credit_code, validate_password, validate_phone};
 use huiji_domain::wire::{AccountView, OrgRegisterRequest, OrgRegisterStatus};
 use huiji_domain::workflow::{
-    self as wf, validate_org_profile, OrgProfile, OrgRegistrationForm, Person, RequestBody,
-    RequestKind,
+    self as wf, validate_org_profile, Action, OrgProfile, OrgRegistrationForm, Person, RequestBody,
+    RequestKind, RequestState,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -111,71 +111,148 @@ pub async fn register(
         contact_phone: validate_phone(&f.contact_phone)?.as_str().to_owned(),
         user_type: f.user_type,
     };
-    let dup = sqlx::query("SELECT 1 FROM accounts WHERE credit_code = $1 OR org_name = $2")
-        .bind(&f.credit_code)
-        .bind(&f.unit_name)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if dup.is_some() {
-        return Err(already_registered());
-    }
-    let steps =
-        engine::kind_steps(&mut conn, RequestKind::OrgRegistration, &assoc, None, None).await?;
     drop(conn);
     let hash = hash_password(&req.password)?;
     let now = st.now();
-    let account_id = Uuid::now_v7();
-    let request_id = Uuid::now_v7();
+    let form = serde_json::to_value(&f).map_err(|e| ApiError::internal(format!("json: {e}")))?;
+    let mut tx = st.db.writer.begin().await?;
+    lock_seq(&mut tx).await?;
+    // A name or code registered before is refused, unless it is this organisation
+    // trying again after a rejection, or answering a send-back (it cannot log in to
+    // resubmit while in review).
+    let prior = sqlx::query(
+        "SELECT a.id, a.status, a.credit_code, r.request_id FROM accounts a \
+         LEFT JOIN org_registrations r ON r.account_id = a.id \
+         WHERE a.credit_code = $1 OR a.org_name = $2",
+    )
+    .bind(&f.credit_code)
+    .bind(&f.unit_name)
+    .fetch_all(&mut *tx)
+    .await?;
+    let plan = match prior.as_slice() {
+        [] => Plan::New,
+        [row] => {
+            let id = parse_uuid(&row.try_get::<String, _>(0)?)?;
+            let status: String = row.try_get(1)?;
+            let cc: Option<String> = row.try_get(2)?;
+            let rid: Option<String> = row.try_get(3)?;
+            let rec = match rid {
+                Some(r) => engine::get_record(&mut tx, parse_uuid(&r)?).await?,
+                None => None,
+            };
+            let body = rec
+                .as_ref()
+                .and_then(|r| serde_json::from_value::<RequestBody>(r.record.body.clone()).ok());
+            let same = cc.as_deref() == Some(f.credit_code.as_str());
+            match (rec, body) {
+                _ if same && status == "rejected" => Plan::Again(id),
+                (Some(rec), Some(body))
+                    if same
+                        && status == "pending"
+                        && body.state == RequestState::Returned
+                        && rec.record.node_id == assoc.id =>
+                {
+                    Plan::Resubmit(id, rec.record.id, Box::new(body))
+                }
+                _ => return Err(already_registered()),
+            }
+        }
+        _ => return Err(already_registered()),
+    };
+    let (account_id, request_id) = match &plan {
+        Plan::New => (Uuid::now_v7(), Uuid::now_v7()),
+        Plan::Again(a) => (*a, Uuid::now_v7()),
+        Plan::Resubmit(a, r, _) => (*a, *r),
+    };
     let applicant = Person {
         id: account_id,
         name: f.unit_name.clone(),
     };
-    let outcome = wf::submit(
-        RequestKind::OrgRegistration,
-        format!(
-            "{} · {}",
-            RequestKind::OrgRegistration.label_zh(),
-            assoc.body.name
-        ),
-        applicant.clone(),
-        (assoc.id, assoc.body.name.clone()),
-        serde_json::to_value(&f).map_err(|e| ApiError::internal(format!("json: {e}")))?,
-        Vec::new(),
-        steps,
-        false,
-        now,
-    )?;
-    let notes = engine::notices(&outcome, "submit", &applicant);
-    let mut tx = st.db.writer.begin().await?;
-    lock_seq(&mut tx).await?;
-    let inserted = sqlx::query("INSERT INTO accounts (id, kind, credit_code, org_name, password_hash, status, created_at) VALUES ($1, 'organisation', $2, $3, $4, 'pending', $5)")
-        .bind(account_id.to_string())
-        .bind(&f.credit_code)
-        .bind(&f.unit_name)
-        .bind(&hash)
-        .bind(now)
-        .execute(&mut *tx)
-        .await;
-    if let Err(e) = inserted {
-        if let sqlx::Error::Database(db) = &e {
-            if db.is_unique_violation() {
-                return Err(already_registered());
-            }
+    let (outcome, action) = match &plan {
+        Plan::Resubmit(_, _, body) => {
+            let resubmit = Action::Resubmit {
+                form: form.clone(),
+                attachments: Vec::new(),
+            };
+            (wf::apply(body, &applicant, &resubmit, now)?, "resubmit")
         }
-        return Err(e.into());
+        Plan::New | Plan::Again(_) => {
+            let steps = engine::kind_steps(
+                &mut tx,
+                account_id,
+                RequestKind::OrgRegistration,
+                &assoc,
+                None,
+                None,
+            )
+            .await?;
+            let outcome = wf::submit(
+                RequestKind::OrgRegistration,
+                format!(
+                    "{} · {}",
+                    RequestKind::OrgRegistration.label_zh(),
+                    assoc.body.name
+                ),
+                applicant.clone(),
+                (assoc.id, assoc.body.name.clone()),
+                form.clone(),
+                Vec::new(),
+                steps,
+                false,
+                now,
+            )?;
+            (outcome, "submit")
+        }
+    };
+    let notes = engine::notices(&outcome, action, &applicant);
+    if let Plan::New = plan {
+        let inserted = sqlx::query("INSERT INTO accounts (id, kind, credit_code, org_name, password_hash, status, created_at) VALUES ($1, 'organisation', $2, $3, $4, 'pending', $5)")
+            .bind(account_id.to_string())
+            .bind(&f.credit_code)
+            .bind(&f.unit_name)
+            .bind(&hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await;
+        if let Err(e) = inserted {
+            if let sqlx::Error::Database(db) = &e {
+                if db.is_unique_violation() {
+                    return Err(already_registered());
+                }
+            }
+            return Err(e.into());
+        }
+        sqlx::query("INSERT INTO org_registrations (account_id, request_id, association_id, unit_name, credit_code, legal_phone, contact, contact_phone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(account_id.to_string())
+            .bind(request_id.to_string())
+            .bind(assoc.id.to_string())
+            .bind(&f.unit_name)
+            .bind(&f.credit_code)
+            .bind(&f.legal_phone)
+            .bind(&f.contact)
+            .bind(&f.contact_phone)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        sqlx::query("UPDATE accounts SET org_name = $1, password_hash = $2, status = 'pending', failed_logins = 0, locked_until = 0 WHERE id = $3")
+            .bind(&f.unit_name)
+            .bind(&hash)
+            .bind(account_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE org_registrations SET request_id = $1, association_id = $2, unit_name = $3, legal_phone = $4, contact = $5, contact_phone = $6, created_at = $7 WHERE account_id = $8")
+            .bind(request_id.to_string())
+            .bind(assoc.id.to_string())
+            .bind(&f.unit_name)
+            .bind(&f.legal_phone)
+            .bind(&f.contact)
+            .bind(&f.contact_phone)
+            .bind(now)
+            .bind(account_id.to_string())
+            .execute(&mut *tx)
+            .await?;
     }
-    sqlx::query("INSERT INTO org_registrations (account_id, request_id, association_id, unit_name, credit_code, legal_phone, contact, contact_phone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-        .bind(account_id.to_string())
-        .bind(request_id.to_string())
-        .bind(assoc.id.to_string())
-        .bind(&f.unit_name)
-        .bind(&f.credit_code)
-        .bind(&f.legal_phone)
-        .bind(&f.contact)
-        .bind(&f.contact_phone)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
     let mut rows = vec![engine::request_row(request_id, &assoc, &outcome.body)?];
     rows.extend(engine::notice_rows(&notes, request_id, &assoc, now)?);
     write_server_rows(&mut tx, st.db.backend, rows, None, now).await?;
@@ -192,6 +269,15 @@ pub async fn register(
             &outcome.body,
         )),
     ))
+}
+
+/// What a registration does with what is stored under its name and code.
+enum Plan {
+    New,
+    /// Rejected before: the same account, a new request.
+    Again(Uuid),
+    /// Sent back: the same request, resubmitted with the new form.
+    Resubmit(Uuid, Uuid, Box<RequestBody>),
 }
 
 fn status_view(
