@@ -435,6 +435,19 @@ impl AppCore {
         let (_, me) = self.me()?;
         let action: Action =
             serde_json::from_value(action).map_err(|_| Error::Invalid(ACTION_INVALID))?;
+        if let Action::Resubmit { form, .. } = &action {
+            // The changed form meets the kind's rules before it is queued.
+            let rid = bad_id(id)?.to_string();
+            let found = self.store().with_conn(|c| request_record(c, &rid))?;
+            let (_, body) = found.ok_or(Error::NotFound)?;
+            if body.kind == RequestKind::OrgRegistration {
+                // The association's levels are checked by the server.
+                let user_type = form["user_type"].as_str().unwrap_or_default().to_owned();
+                workflow::parse_org_registration(form, &[user_type])?;
+            } else {
+                self.check_form(body.kind, form)?;
+            }
+        }
         let now = self.store().now();
         self.store()
             .write(|tx| Self::queue_action(tx, &me, id, action, now))?;

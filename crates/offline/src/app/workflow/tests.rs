@@ -412,3 +412,45 @@ fn a_review_queue_of_ten_thousand_opens_and_pages_from_the_index() {
         times.last()
     );
 }
+
+#[tokio::test]
+async fn a_resubmitted_form_meets_the_kinds_rules_before_it_is_queued() {
+    let dir = tempfile::tempdir().unwrap();
+    let member = app(dir.path(), APPLICANT, None);
+    let id = Uuid::now_v7();
+    let sent_back = workflow::apply(
+        &join(APPLICANT, T0),
+        &who(SEC_A),
+        &serde_json::from_value(json!({"action": "send_back", "reason": "请补充工作单位"}))
+            .unwrap(),
+        T0 + 1,
+    )
+    .unwrap()
+    .body;
+    member
+        .store()
+        .apply_server_records(&[record(id, 2, 2, &sent_back)])
+        .unwrap();
+    let d = member.request_detail(&id.to_string()).unwrap();
+    assert_eq!(d.allowed, vec!["resubmit", "withdraw", "comment"]);
+    let form = |agreed: bool| json!({"category": "企业职工", "unit_id": Uuid::from_u128(UNIT), "company": "南京鼓楼医院", "agreed": agreed});
+    let err = member
+        .request_act(
+            &id.to_string(),
+            json!({"action": "resubmit", "form": form(false)}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "NotAgreed");
+    assert!(member.workflow_issues().unwrap().is_empty());
+    let d = member
+        .request_act(
+            &id.to_string(),
+            json!({"action": "resubmit", "form": form(true)}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.local, LocalStatus::Queued);
+    // Still the server's row (sent back) until the server takes it.
+    assert_eq!(d.body.state, workflow::RequestState::Returned);
+}
