@@ -716,8 +716,17 @@ pub fn notice_rows(
         .collect()
 }
 
-/// Sends the SMS of `notices` (after the commit). A failure is logged; the request
-/// stands.
+/// Sends the SMS of `notices` in the background once the transaction has committed, so
+/// a slow gateway never holds up the answer (or a bulk approval). A failure is logged;
+/// the request stands.
+pub fn spawn_sms(st: &AppState, notices: Vec<Notice>) {
+    if notices.iter().any(|n| n.sms) {
+        let st = st.clone();
+        tokio::spawn(async move { send_sms(&st, &notices).await });
+    }
+}
+
+/// Sends the SMS of `notices` now (see `spawn_sms`).
 pub async fn send_sms(st: &AppState, notices: &[Notice]) {
     for n in notices.iter().filter(|n| n.sms) {
         let phone = async {
@@ -1033,7 +1042,7 @@ pub async fn submit(st: &AppState, user: &AuthUser, req: SubmitRequest) -> Resul
         .await?
         .ok_or_else(|| ApiError::internal("request vanished".into()))?;
     tx.commit().await?;
-    send_sms(st, &notes).await;
+    spawn_sms(st, notes);
     Ok((true, stored.record))
 }
 
@@ -1087,7 +1096,7 @@ pub async fn act(
     let mut results = Vec::with_capacity(batch.actions.len());
     for item in &batch.actions {
         let (r, notes) = act_one(st, user, &me, item).await?;
-        send_sms(st, &notes).await;
+        spawn_sms(st, notes);
         let status = match r.status {
             OpStatus::Applied => "applied",
             OpStatus::Duplicate => "duplicate",

@@ -335,6 +335,19 @@ async fn join_approved_with_a_bill_makes_membership_order_roster_and_grant(t: &T
         .iter()
         .any(|n| n["body"]["title"].as_str().unwrap().contains("已通过")));
     assert!(has_grant(&me(t, &p).await, "member", NJMU));
+    // SMS on submission (to the secretary) and on the decision (to the applicant).
+    let to_sec = t.sms_to(ZHANG, "王小明提交了入会申请").await;
+    assert!(
+        to_sec.iter().any(|m| m.contains("王小明提交了入会申请")),
+        "{to_sec:?}"
+    );
+    let to_me = t.sms_to("13611110001", "已审核通过").await;
+    assert!(
+        to_me
+            .iter()
+            .any(|m| m.starts_with("【会籍】") && m.contains("入会申请已审核通过")),
+        "{to_me:?}"
+    );
     // A second join of the same unit is refused now.
     let (s, v) = submit(t, &p, "join", join_form(NJMU, "企业职工"), json!({})).await;
     assert_eq!(
@@ -475,6 +488,8 @@ async fn send_back_then_resubmit(t: &TestApp) {
     assert_eq!(req["body"]["current"], 0);
     assert_eq!(req["body"]["form"]["category"], "灵活就业人员");
     assert!(req["body"]["reason"].is_null());
+    let sent = t.sms_to("13611110002", "请补充工作单位全称").await;
+    assert!(sent.iter().any(|m| m.contains("被退回修改")), "{sent:?}");
     let req = act_ok(t, &sec, &req, json!({"action": "approve"})).await;
     assert_eq!(req["body"]["state"], "approved");
     let ms = of_kind(&pull_all(t, &p).await, "membership").len();
@@ -1074,6 +1089,12 @@ async fn organisation_registration_review_login_and_profile(t: &TestApp) {
         )
         .await;
     assert_eq!(v["state"], "approved");
+    // The organisation hears of it on its contact's phone.
+    let sms = t.sms_to("13951200002", "已审核通过").await;
+    assert!(
+        sms.iter().any(|m| m.contains("单位注册已审核通过")),
+        "{sms:?}"
+    );
 
     let (s, v) = login().await;
     assert_eq!(s, StatusCode::OK, "{v}");

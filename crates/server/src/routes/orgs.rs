@@ -257,7 +257,7 @@ pub async fn register(
     rows.extend(engine::notice_rows(&notes, request_id, &assoc, now)?);
     write_server_rows(&mut tx, st.db.backend, rows, None, now).await?;
     tx.commit().await?;
-    engine::send_sms(&st, &notes).await;
+    engine::spawn_sms(&st, notes);
     Ok((
         StatusCode::CREATED,
         Json(status_view(

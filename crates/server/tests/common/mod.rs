@@ -2,7 +2,7 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -10,6 +10,7 @@ use axum::Router;
 use http_body_util::BodyExt;
 use huiji_server::clock::ManualClock;
 use huiji_server::config::Config;
+use huiji_server::sms::{SendFuture, SmsProvider};
 use huiji_server::state::AppState;
 use huiji_server::{app, demo};
 use serde_json::Value;
@@ -26,6 +27,8 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     pub clock: ManualClock,
+    /// Every SMS the server sent: (phone, message).
+    pub sms: Arc<Mutex<Vec<(String, String)>>>,
     _dir: tempfile::TempDir,
     pg_db: Option<String>,
 }
@@ -86,15 +89,18 @@ impl TestApp {
             .unwrap()
             .as_millis() as i64;
         let clock = ManualClock::new(now);
-        let state = app::build_state(config, Arc::new(clock.clone()))
+        let mut state = app::build_state(config, Arc::new(clock.clone()))
             .await
             .unwrap();
+        let sms = Arc::new(Mutex::new(Vec::new()));
+        state.sms = Arc::new(RecordingSms(sms.clone()));
         demo::load(&state).await.unwrap();
         let router = app::router(state.clone());
         Some(TestApp {
             router,
             state,
             clock,
+            sms,
             _dir: dir,
             pg_db,
         })
@@ -156,6 +162,32 @@ impl TestApp {
         v["token"].as_str().unwrap().to_owned()
     }
 
+    /// Messages sent to `phone` so far, waiting up to two seconds for one containing
+    /// `needle` (notification SMS go out in the background after the commit).
+    pub async fn sms_to(&self, phone: &str, needle: &str) -> Vec<String> {
+        for _ in 0..200 {
+            let got: Vec<String> = self
+                .sms
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(p, _)| p == phone)
+                .map(|(_, m)| m.clone())
+                .collect();
+            if got.iter().any(|m| m.contains(needle)) {
+                return got;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        self.sms
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, _)| p == phone)
+            .map(|(_, m)| m.clone())
+            .collect()
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         use sqlx::Row;
         sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
@@ -164,6 +196,19 @@ impl TestApp {
             .unwrap()
             .try_get(0)
             .unwrap()
+    }
+}
+
+/// Records every SMS instead of sending it.
+struct RecordingSms(Arc<Mutex<Vec<(String, String)>>>);
+
+impl SmsProvider for RecordingSms {
+    fn send<'a>(&'a self, phone: &'a str, message: &'a str) -> SendFuture<'a> {
+        self.0
+            .lock()
+            .unwrap()
+            .push((phone.to_owned(), message.to_owned()));
+        Box::pin(async { Ok(()) })
     }
 }
 
