@@ -25,6 +25,7 @@ on_both_backends!(
     position_needs_every_reviewer_of_the_countersign_step,
     delegate_advise_and_hand_over,
     two_secretaries_deciding_at_once_get_a_conflict,
+    racing_decisions_and_resends_apply_once,
     replayed_actions_are_duplicates_and_change_nothing,
     authorisation_matrix,
     attachments_are_typed_by_content_and_private,
@@ -714,6 +715,61 @@ async fn two_secretaries_deciding_at_once_get_a_conflict(t: &TestApp) {
     );
     let ms = of_kind(&pull_all(t, &p).await, "membership").len();
     assert_eq!(ms, 1, "approved once");
+}
+
+async fn racing_decisions_and_resends_apply_once(t: &TestApp) {
+    let (s2, s2_id) = person(t, "13611110019", "卫东", 19).await;
+    grant(t, &s2_id, "secretary", NJMU).await;
+    let s1 = t.login(ZHANG).await;
+    let (p, _) = person(t, "13611110020", "甘霖", 20).await;
+    let req = submit_ok(t, &p, "join", join_form(NJMU, "企业职工")).await;
+    // Eight decisions on the same version at once, from two secretaries.
+    let calls = (0..8).map(|i| {
+        let (token, action) = if i % 2 == 0 {
+            (
+                &s1,
+                json!({"action": "approve", "bill": {"amount_fen": 100, "period": "2026"}}),
+            )
+        } else {
+            (&s2, json!({"action": "reject", "reason": "重复申请"}))
+        };
+        act(t, token, vec![item(&req, action)])
+    });
+    let results = common::join_all(calls).await;
+    let statuses: Vec<String> = results
+        .iter()
+        .map(|r| r[0]["status"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| *s == "applied").count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| s == "applied" || s == "conflict"),
+        "{statuses:?}"
+    );
+    let mine = pull_all(t, &p).await;
+    let state = of_kind(&mine, "request")[0]["body"]["state"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let expected = usize::from(state == "approved");
+    assert_eq!(of_kind(&mine, "membership").len(), expected, "{state}");
+    assert_eq!(of_kind(&mine, "dues_order").len(), expected, "{state}");
+
+    // One action sent four times at once: applied once, the rest duplicates.
+    let (p2, _) = person(t, "13611110021", "池清", 21).await;
+    let req = submit_ok(t, &p2, "join", join_form(NJMU, "企业职工")).await;
+    let one = item(&req, json!({"action": "approve"}));
+    let results = common::join_all((0..4).map(|_| act(t, &s1, vec![one.clone()]))).await;
+    let mut statuses: Vec<&str> = results
+        .iter()
+        .map(|r| r[0]["status"].as_str().unwrap())
+        .collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, ["applied", "duplicate", "duplicate", "duplicate"]);
+    assert_eq!(of_kind(&pull_all(t, &p2).await, "membership").len(), 1);
 }
 
 async fn replayed_actions_are_duplicates_and_change_nothing(t: &TestApp) {
