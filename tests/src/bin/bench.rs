@@ -287,6 +287,145 @@ fn search_bench(dir: &std::path::Path) {
     }
 }
 
+/// The secretary's review queue from the local store (issue 5): 10,000 pending requests
+/// arrive through the pull path (pages of 1,000, indexed as they land), then the to-do box
+/// is opened and paged, filtered and searched; p95 of each.
+fn review_bench(dir: &std::path::Path) {
+    use huiji_domain::org::Role;
+    use huiji_domain::wire::{PullResponse, Record};
+    use huiji_domain::workflow::{
+        submit, Person, RequestKind, RequestState, Step, StepMode, StepTemplate,
+    };
+    use huiji_offline::app::workflow::request_page;
+    use huiji_offline::app::workflow::views::{RequestBox, RequestQuery};
+
+    let store = Store::open(dir.join("review.db")).unwrap();
+    let n = 10_000;
+    let unit = demo_node("南京医科大学工会");
+    let secretary = Person {
+        id: Uuid::from_u128(0x5ec),
+        name: "张靖".into(),
+    };
+    let other = Person {
+        id: Uuid::from_u128(0x5ed),
+        name: "李明华".into(),
+    };
+    let kinds = [
+        RequestKind::Join,
+        RequestKind::Transfer,
+        RequestKind::Position,
+        RequestKind::Withdrawal,
+    ];
+    let records: Vec<Record> = (0..n)
+        .map(|i| {
+            let name = format!(
+                "{}{}",
+                SURNAMES[(i * 7 + i / 13) % SURNAMES.len()],
+                GIVEN[(i * 11 + i / 5) % GIVEN.len()]
+            );
+            let kind = kinds[i % kinds.len()];
+            let step = Step::from_template(
+                &StepTemplate {
+                    title: "单位工会审核".into(),
+                    mode: StepMode::Any,
+                    role: Role::Secretary,
+                    node_id: unit,
+                },
+                vec![secretary.clone(), other.clone()],
+            );
+            let body = submit(
+                kind,
+                format!("{} · 南京医科大学工会", kind.label_zh()),
+                Person {
+                    id: Uuid::from_u128(0x1_0000 + i as u128),
+                    name,
+                },
+                (unit, "南京医科大学工会".into()),
+                json!({"category": "企业职工", "unit_id": unit, "agreed": true}),
+                Vec::new(),
+                vec![step],
+                i % 3 != 0,
+                1_763_700_000_000 + i as i64 * 60_000,
+            )
+            .unwrap()
+            .body;
+            Record {
+                id: Uuid::now_v7(),
+                kind: RecordKind::Request,
+                node_id: unit,
+                owner_id: Some(body.applicant.id),
+                version: 1,
+                seq: i as i64 + 1,
+                deleted: false,
+                body: serde_json::to_value(&body).unwrap(),
+                updated_at: 1_763_700_000_000 + i as i64 * 60_000,
+                updated_by: None,
+            }
+        })
+        .collect();
+    let t = Instant::now();
+    for (p, chunk) in records.chunks(1_000).enumerate() {
+        let page = PullResponse {
+            records: chunk.to_vec(),
+            next_cursor: ((p + 1) * 1_000) as i64,
+            has_more: (p + 1) * 1_000 < n,
+            server_seq: n as i64,
+        };
+        store.apply_pull_page(&page).unwrap();
+    }
+    let fill = t.elapsed().as_secs_f64() * 1000.0;
+    let q = |page: u32, kind: Option<RequestKind>, text: Option<&str>| RequestQuery {
+        request_box: RequestBox::Todo,
+        kind,
+        state: None,
+        text: text.map(str::to_owned),
+        page,
+        page_size: 20,
+    };
+    let t = Instant::now();
+    let first = request_page(&store, secretary.id, &q(1, None, None)).unwrap();
+    let open_first = t.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(first.total as usize, n);
+    assert_eq!(first.counts.todo as usize, n);
+    assert!(first
+        .rows
+        .iter()
+        .all(|r| r.state == RequestState::Submitted));
+    println!("[review] {n} pending requests pulled and indexed in {fill:.0} ms; first open of the to-do box {open_first:.1} ms");
+    let cases: [(&str, Box<dyn Fn(u32) -> RequestQuery>); 4] = [
+        ("open (page 1)", Box::new(|_| q(1, None, None))),
+        (
+            "page through (pages 1–500)",
+            Box::new(|i| q(1 + (i * 37) % 500, None, None)),
+        ),
+        (
+            "filter by kind, paged",
+            Box::new(|i| q(1 + i % 100, Some(kinds[i as usize % 4]), None)),
+        ),
+        (
+            "search by applicant name",
+            Box::new(|i| q(1, None, Some(SURNAMES[i as usize % SURNAMES.len()]))),
+        ),
+    ];
+    for (label, make) in cases {
+        let mut lat = Vec::new();
+        for i in 0..300 {
+            let query = make(i);
+            let t = Instant::now();
+            let page = request_page(&store, secretary.id, &query).unwrap();
+            lat.push(t.elapsed().as_secs_f64() * 1000.0);
+            assert!(page.rows.len() <= 20);
+        }
+        lat.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "[review] {label:<28} p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms (target p95 ≤ 50 ms)",
+            pct(&lat, 0.5),
+            pct(&lat, 0.95),
+            lat.last().copied().unwrap_or_default()
+        );
+    }
+}
+
 /// Resident (RSS) and proportional (PSS: shared pages split between their users) memory
 /// of a process and its descendants, in KiB, and how many processes that is.
 fn descendants_rss_kib(root: u32) -> (u64, u64, usize) {
@@ -476,12 +615,16 @@ async fn main() {
             .unwrap_or(1)
     );
     let started = Instant::now();
-    // `huiji-bench [search|app|checkpoint|sync]` runs one section; no argument runs all.
+    // `huiji-bench [search|review|app|checkpoint|sync]` runs one section; no argument runs all.
     let only = std::env::args().nth(1).unwrap_or_default();
     let run = |section: &str| only.is_empty() || only == section;
     if run("search") {
         let dir = tempfile::tempdir().unwrap();
         search_bench(dir.path());
+    }
+    if run("review") {
+        let dir = tempfile::tempdir().unwrap();
+        review_bench(dir.path());
     }
     if run("app") {
         app_bench().await;
