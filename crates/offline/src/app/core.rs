@@ -413,12 +413,19 @@ impl AppCore {
 
     pub fn sync_status(&self) -> Result<SyncStatusView> {
         let s = self.store.status()?;
+        // Applications and decisions waiting to be sent count as pending changes too.
+        let queued: i64 = self.store.with_conn(|c| {
+            Ok(
+                c.prepare_cached("SELECT COUNT(*) FROM workflow_outbox WHERE state = 'queued'")?
+                    .query_row([], |r| r.get(0))?,
+            )
+        })?;
         let rt = lock(&self.runtime);
         Ok(SyncStatusView {
             online: s.online,
             syncing: rt.syncing,
             last_success_ms: s.last_success_ms,
-            pending: s.pending as u32,
+            pending: (s.pending + queued.max(0) as u64) as u32,
             rejected: s.rejected as u32,
             conflicts: s.conflicts as u32,
             last_error: match (&rt.last_error, s.last_error) {

@@ -204,6 +204,8 @@ async fn boxes_follow_the_steps_and_a_decision_made_offline_waits_in_the_queue()
         .await
         .unwrap_err();
     assert_eq!(err.code(), "ActionQueued");
+    // The sync bar counts it as a change waiting to be sent.
+    assert_eq!(sec.sync_status().unwrap().pending, 1);
 
     // The queue survives a restart of the app.
     drop(sec);
