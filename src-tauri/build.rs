@@ -50,6 +50,8 @@ const COMMANDS: &[&str] = &[
     "units_search",
     "my_memberships",
     "my_dues_orders",
+    "unit_memberships",
+    "delegation_candidates",
     "membership_set_status",
     "membership_renew",
     "notifications_list",

@@ -130,6 +130,8 @@ pub fn run() {
             commands::workflow::units_search,
             commands::workflow::my_memberships,
             commands::workflow::my_dues_orders,
+            commands::workflow::unit_memberships,
+            commands::workflow::delegation_candidates,
             commands::workflow::membership_set_status,
             commands::workflow::membership_renew,
             commands::workflow::notifications_list,

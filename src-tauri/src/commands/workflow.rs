@@ -6,9 +6,9 @@ use huiji_domain::workflow::{
     Attachment, MembershipStatus, OrgProfile, OrgRegistrationForm, RequestKind,
 };
 use huiji_offline::app::{
-    AttachmentData, BulkResult, DuesOrderView, MembershipRecordView, NotificationView,
-    RequestCounts, RequestDetail, RequestPage, RequestQuery, ServiceView, SessionView, SmsSent,
-    UnitOption, WorkflowIssue,
+    AttachmentData, BulkResult, DelegateCandidate, DuesOrderView, MembershipPage, MembershipQuery,
+    MembershipRecordView, NotificationView, RequestCounts, RequestDetail, RequestPage,
+    RequestQuery, ServiceView, SessionView, SmsSent, UnitOption, WorkflowIssue,
 };
 use tauri::State;
 
@@ -94,6 +94,23 @@ pub fn units_search(state: State<'_, AppState>, text: String) -> CmdResult<Vec<U
 #[tauri::command]
 pub fn my_memberships(state: State<'_, AppState>) -> CmdResult<Vec<MembershipRecordView>> {
     Ok(state.core.my_memberships()?)
+}
+
+#[tauri::command]
+pub fn unit_memberships(
+    state: State<'_, AppState>,
+    query: MembershipQuery,
+) -> CmdResult<MembershipPage> {
+    Ok(state.core.unit_memberships(&query)?)
+}
+
+#[tauri::command]
+pub fn delegation_candidates(
+    state: State<'_, AppState>,
+    request_id: String,
+    text: String,
+) -> CmdResult<Vec<DelegateCandidate>> {
+    Ok(state.core.delegation_candidates(&request_id, &text)?)
 }
 
 #[tauri::command]

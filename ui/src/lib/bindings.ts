@@ -387,6 +387,53 @@ export type MembershipRecordView = { id: string,
  * The member.
  */
 name: string, unit_id: string, unit_name: string, member_type: string, level: string | null, title: string | null, joined_on: string, start_on: string, end_on: string | null, ended_on: string | null, status: MembershipStatus, status_label: string, override_reason: string | null, history: Array<HistoryEntry>, };
+export type MembershipQuery = { 
+/**
+ * An org node: records of this unit and of the units under it.
+ */
+unit_id: string | null, status: MembershipStatus | null, 
+/**
+ * Part of the member's name.
+ */
+text: string | null, 
+/**
+ * A roster entry (`member` record id): only the records of its person.
+ */
+member_id: string | null, 
+/**
+ * 1-based.
+ */
+page: number, page_size: number, };
+export type MembershipCounts = { all: number, pending: number, current: number, grace: number, expired: number, ended: number, };
+export type MembershipPage = { 
+/**
+ * Newest first (by start date).
+ */
+rows: Array<MembershipRecordView>, 
+/**
+ * Rows matching every filter.
+ */
+total: number, counts: MembershipCounts, 
+/**
+ * The units to filter by: those in scope holding records, and the nodes between
+ * them and the caller's own, by path.
+ */
+units: Array<UnitOption>, 
+/**
+ * The roster entry's name when `member_id` was given.
+ */
+member_name: string | null, };
+export type DelegateCandidate = { person: Person, 
+/**
+ * Where they come from: "南京医科大学工会 · 会员", "转出单位审核 · 审批人".
+ */
+label: string, phone_masked: string | null, 
+/**
+ * Known to review at the current step's node (an approver of a step at that node
+ * or above it): a transfer to them will be accepted. A transfer to anyone else is
+ * checked by the server.
+ */
+reviewer: boolean, };
 export type DuesOrderView = { id: string, unit_name: string, period: string, amount_fen: number, paid_fen: number, 
 /**
  * pending, paid

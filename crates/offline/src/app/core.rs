@@ -413,12 +413,15 @@ impl AppCore {
 
     pub fn sync_status(&self) -> Result<SyncStatusView> {
         let s = self.store.status()?;
-        // Applications and decisions waiting to be sent count as pending changes too.
+        // Applications and decisions waiting to be sent, and people registered at a
+        // checkpoint while offline, count as pending changes too: all of it is lost if
+        // the user logs out before it is sent.
         let queued: i64 = self.store.with_conn(|c| {
-            Ok(
-                c.prepare_cached("SELECT COUNT(*) FROM workflow_outbox WHERE state = 'queued'")?
-                    .query_row([], |r| r.get(0))?,
-            )
+            Ok(c.prepare_cached(
+                "SELECT (SELECT COUNT(*) FROM workflow_outbox WHERE state = 'queued') \
+                 + (SELECT COUNT(*) FROM assisted_outbox)",
+            )?
+            .query_row([], |r| r.get(0))?)
         })?;
         let rt = lock(&self.runtime);
         Ok(SyncStatusView {

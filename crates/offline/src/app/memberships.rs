@@ -4,19 +4,21 @@
 
 use std::collections::HashMap;
 
-use huiji_domain::org::NodeKind;
+use huiji_domain::org::{Action as Perm, NodeKind, Role};
 use huiji_domain::sync::OrgNodeBody;
-use huiji_domain::wire::{MembershipOverrideRequest, Record, RenewRequest};
+use huiji_domain::wire::{AccountView, MembershipOverrideRequest, Record, RenewRequest};
 use huiji_domain::workflow::{
     DuesOrderBody, MembershipBody, MembershipStatus, NotificationBody, ServiceDef,
 };
-use rusqlite::{params, Connection};
+use huiji_domain::DomainError;
+use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
 use super::core::{not_logged_in, AppCore};
 use super::views::MembershipView;
 use super::workflow::views::{
-    DuesOrderView, MembershipRecordView, NotificationView, ServiceView, UnitOption,
+    DuesOrderView, MembershipCounts, MembershipPage, MembershipQuery, MembershipRecordView,
+    NotificationView, ServiceView, UnitOption,
 };
 use crate::error::{Error, Result};
 
@@ -29,6 +31,19 @@ const JOINABLE: [NodeKind; 4] = [
 ];
 
 const SEARCH_LIMIT: usize = 50;
+const MAX_PAGE_SIZE: u32 = 200;
+
+/// The server's rule, answered here at once.
+pub const OVERRIDE_ENDED: DomainError = DomainError::new(
+    "OverrideInvalid",
+    "不能手动设为“已终止”，终止会籍请走退会流程",
+    "A membership is ended by a withdrawal, not by an override",
+);
+pub const MEMBERSHIP_OFFLINE: DomainError = DomainError::new(
+    "MembershipOffline",
+    "调整会籍需要联网，当前无法连接服务器，请联网后再试",
+    "Changing a membership needs the network; connect and try again",
+);
 
 fn bad_id(s: &str) -> Result<Uuid> {
     Uuid::parse_str(s.trim()).map_err(|_| Error::Server {
@@ -39,12 +54,12 @@ fn bad_id(s: &str) -> Result<Uuid> {
 }
 
 /// The organisation tree on this device (sites left out: nobody joins a checkpoint).
-struct Tree {
+pub(crate) struct Tree {
     nodes: HashMap<Uuid, OrgNodeBody>,
 }
 
 impl Tree {
-    fn load(c: &Connection) -> Result<Tree> {
+    pub(crate) fn load(c: &Connection) -> Result<Tree> {
         let mut stmt = c.prepare_cached(
             "SELECT id, body FROM records WHERE kind = 'org_node' AND deleted = 0",
         )?;
@@ -90,11 +105,60 @@ impl Tree {
         })
     }
 
-    fn name(&self, id: Uuid) -> String {
+    pub(crate) fn name(&self, id: Uuid) -> String {
         self.nodes
             .get(&id)
             .map(|n| n.name.clone())
             .unwrap_or_default()
+    }
+
+    /// `id` and its ancestors, itself first (as far as this device knows the tree).
+    fn up(&self, id: Uuid) -> Vec<Uuid> {
+        let mut out = vec![id];
+        let mut at = self.nodes.get(&id).and_then(|n| n.parent_id);
+        while let Some(p) = at {
+            if out.contains(&p) || out.len() > 64 {
+                break;
+            }
+            out.push(p);
+            at = self.nodes.get(&p).and_then(|n| n.parent_id);
+        }
+        out
+    }
+
+    /// `node` is `root` or lies under it.
+    pub(crate) fn within(&self, node: Uuid, root: Uuid) -> bool {
+        self.up(node).contains(&root)
+    }
+}
+
+/// Where someone may see members (ViewMembers): everywhere, or under these nodes.
+pub(crate) enum Scope {
+    All,
+    Under(Vec<Uuid>),
+}
+
+impl Scope {
+    pub(crate) fn of(account: &AccountView) -> Scope {
+        let mut roots = Vec::new();
+        for g in &account.grants {
+            if !g.role.permits(Perm::ViewMembers) {
+                continue;
+            }
+            match g.node_id {
+                Some(n) => roots.push(n),
+                None if g.role == Role::SystemAdmin => return Scope::All,
+                None => {}
+            }
+        }
+        Scope::Under(roots)
+    }
+
+    pub(crate) fn covers(&self, tree: &Tree, node: Uuid) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Under(roots) => roots.iter().any(|r| tree.within(node, *r)),
+        }
     }
 }
 
@@ -188,6 +252,206 @@ pub(crate) fn home_memberships(
     ))
 }
 
+/// What a page of 会籍管理 needs of a record, read without parsing its body.
+struct Lean {
+    id: String,
+    unit: Uuid,
+    unit_name: String,
+    name: String,
+    status: MembershipStatus,
+    start_on: String,
+    account: Option<String>,
+    updated_at: i64,
+}
+
+fn lean_rows(c: &Connection) -> Result<Vec<Lean>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT id, node_id, json_extract(body, '$.unit_id'), json_extract(body, '$.unit_name'), \
+         json_extract(body, '$.name'), json_extract(body, '$.status'), \
+         json_extract(body, '$.start_on'), json_extract(body, '$.account_id'), updated_at \
+         FROM records WHERE kind = 'membership' AND deleted = 0",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, Option<String>>(5)?,
+            r.get::<_, Option<String>>(6)?,
+            r.get::<_, Option<String>>(7)?,
+            r.get::<_, i64>(8)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, node, unit, unit_name, name, status, start_on, account, updated_at) = row?;
+        let Some(unit) = unit
+            .as_deref()
+            .or(Some(node.as_str()))
+            .and_then(|u| Uuid::parse_str(u).ok())
+        else {
+            continue;
+        };
+        let Some(status) = status.as_deref().and_then(MembershipStatus::parse) else {
+            continue;
+        };
+        out.push(Lean {
+            id,
+            unit,
+            unit_name: unit_name.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            status,
+            start_on: start_on.unwrap_or_default(),
+            account,
+            updated_at,
+        });
+    }
+    Ok(out)
+}
+
+fn count_status(counts: &mut MembershipCounts, s: MembershipStatus) {
+    counts.all += 1;
+    match s {
+        MembershipStatus::Pending => counts.pending += 1,
+        MembershipStatus::Current => counts.current += 1,
+        MembershipStatus::Grace => counts.grace += 1,
+        MembershipStatus::Expired => counts.expired += 1,
+        MembershipStatus::Ended => counts.ended += 1,
+    }
+}
+
+/// The units a secretary filters 会籍管理 by: those holding records in scope, and the
+/// nodes from them up to the scope's own, ordered by path.
+fn filter_units(tree: &Tree, scope: &Scope, rows: &[Lean]) -> Vec<UnitOption> {
+    let mut ids: Vec<Uuid> = Vec::new();
+    let mut unknown: Vec<UnitOption> = Vec::new();
+    for r in rows {
+        if ids.contains(&r.unit) || unknown.iter().any(|u| u.id == r.unit.to_string()) {
+            continue;
+        }
+        if !tree.nodes.contains_key(&r.unit) {
+            unknown.push(UnitOption {
+                id: r.unit.to_string(),
+                name: r.unit_name.clone(),
+                kind: String::new(),
+                path_names: vec![r.unit_name.clone()],
+                has_children: false,
+                levels: Vec::new(),
+            });
+            continue;
+        }
+        for n in tree.up(r.unit) {
+            if !ids.contains(&n) {
+                ids.push(n);
+            }
+            let top = match scope {
+                Scope::All => false,
+                Scope::Under(roots) => roots.contains(&n),
+            };
+            if top {
+                break;
+            }
+        }
+    }
+    let mut out: Vec<UnitOption> = ids
+        .into_iter()
+        .filter(|n| scope.covers(tree, *n))
+        .filter_map(|n| tree.option(n))
+        .chain(unknown)
+        .collect();
+    out.sort_by(|a, b| a.path_names.cmp(&b.path_names));
+    out
+}
+
+/// One page of the membership records `account` may see (its ViewMembers scope), with
+/// the counts per status and the units to filter by.
+pub(crate) fn membership_page(
+    c: &Connection,
+    account: &AccountView,
+    q: &MembershipQuery,
+) -> Result<MembershipPage> {
+    let tree = Tree::load(c)?;
+    let scope = Scope::of(account);
+    let unit = q
+        .unit_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(bad_id)
+        .transpose()?;
+    let text = q
+        .text
+        .as_deref()
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty());
+    // A roster entry stands for its account (an entry without one has no records).
+    let (person, member_name) = match q.member_id.as_deref().map(str::trim) {
+        Some(m) if !m.is_empty() => {
+            let m = bad_id(m)?.to_string();
+            let found: Option<(Option<String>, Option<String>)> = c
+                .prepare_cached(
+                    "SELECT json_extract(body, '$.account_id'), json_extract(body, '$.name') \
+                     FROM records WHERE id = ?1 AND kind = 'member' AND deleted = 0",
+                )?
+                .query_row([&m], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let (acc, name) = found.ok_or(Error::NotFound)?;
+            (Some(acc.unwrap_or_default()), name)
+        }
+        _ => (None, None),
+    };
+
+    let scoped: Vec<Lean> = lean_rows(c)?
+        .into_iter()
+        .filter(|r| scope.covers(&tree, r.unit))
+        .collect();
+    let units = filter_units(&tree, &scope, &scoped);
+    let mut counts = MembershipCounts::default();
+    let mut rows: Vec<Lean> = scoped
+        .into_iter()
+        .filter(|r| unit.is_none_or(|u| r.unit == u || tree.within(r.unit, u)))
+        .filter(|r| {
+            person
+                .as_deref()
+                .is_none_or(|p| !p.is_empty() && r.account.as_deref() == Some(p))
+        })
+        .filter(|r| {
+            text.as_deref()
+                .is_none_or(|t| r.name.to_lowercase().contains(t))
+        })
+        .inspect(|r| count_status(&mut counts, r.status))
+        .filter(|r| q.status.is_none_or(|s| s == r.status))
+        .collect();
+    rows.sort_by(|a, b| {
+        b.start_on
+            .cmp(&a.start_on)
+            .then_with(|| b.updated_at.cmp(&a.updated_at))
+            .then_with(|| b.id.cmp(&a.id))
+    });
+    let total = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    let size = q.page_size.clamp(1, MAX_PAGE_SIZE) as usize;
+    let skip = (q.page.max(1) as usize - 1).saturating_mul(size);
+    let mut stmt = c.prepare_cached(
+        "SELECT body FROM records WHERE id = ?1 AND kind = 'membership' AND deleted = 0",
+    )?;
+    let mut page = Vec::new();
+    for r in rows.into_iter().skip(skip).take(size) {
+        let body: Option<String> = stmt.query_row([&r.id], |x| x.get(0)).optional()?;
+        if let Some(b) = body.and_then(|b| serde_json::from_str::<MembershipBody>(&b).ok()) {
+            page.push(membership_view(r.id, b));
+        }
+    }
+    Ok(MembershipPage {
+        rows: page,
+        total,
+        counts,
+        units,
+        member_name,
+    })
+}
+
 impl AppCore {
     fn account_id(&self) -> Result<Uuid> {
         Ok(self.session()?.ok_or_else(not_logged_in)?.account.id)
@@ -230,6 +494,14 @@ impl AppCore {
         Ok(found)
     }
 
+    /// 会籍管理: the membership records in the caller's ViewMembers scope that this
+    /// device holds, filtered and paged, newest first.
+    pub fn unit_memberships(&self, query: &MembershipQuery) -> Result<MembershipPage> {
+        let session = self.session()?.ok_or_else(not_logged_in)?;
+        self.store()
+            .with_conn(|c| membership_page(c, &session.account, query))
+    }
+
     pub fn my_memberships(&self) -> Result<Vec<MembershipRecordView>> {
         let me = self.account_id()?;
         self.store().with_conn(|c| memberships_of(c, me))
@@ -260,6 +532,19 @@ impl AppCore {
         Ok(out.into_iter().map(|(_, v)| v).collect())
     }
 
+    /// The device's copy of a membership record, if it has one.
+    fn local_membership(&self, id: &str) -> Result<Option<MembershipBody>> {
+        let id = bad_id(id)?.to_string();
+        let body: Option<String> = self.store().with_conn(|c| {
+            Ok(c.prepare_cached(
+                "SELECT body FROM records WHERE id = ?1 AND kind = 'membership' AND deleted = 0",
+            )?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+        })?;
+        Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
+    }
+
     async fn membership_call(
         &self,
         id: &str,
@@ -275,7 +560,11 @@ impl AppCore {
                 Some(&token),
                 body,
             )
-            .await?;
+            .await
+            .map_err(|e| match e {
+                Error::Network(_) => Error::Invalid(MEMBERSHIP_OFFLINE),
+                other => other,
+            })?;
         // The server answers with the record (or its body); keep it so the screens
         // show it before the next sync.
         if let Ok(record) = serde_json::from_value::<Record>(answer.clone()) {
@@ -300,6 +589,15 @@ impl AppCore {
         if reason.is_empty() || reason.chars().count() > 500 {
             return Err(huiji_domain::workflow::REASON_REQUIRED.into());
         }
+        if status == Some(MembershipStatus::Ended) {
+            return Err(OVERRIDE_ENDED.into());
+        }
+        if self
+            .local_membership(id)?
+            .is_some_and(|m| m.ended_on.is_some() || m.status == MembershipStatus::Ended)
+        {
+            return Err(huiji_domain::workflow::MEMBERSHIP_ENDED.into());
+        }
         self.membership_call(
             id,
             "status",
@@ -313,6 +611,11 @@ impl AppCore {
 
     pub async fn membership_renew(&self, id: &str, end_on: &str) -> Result<MembershipRecordView> {
         huiji_domain::time::parse_date(end_on).ok_or(huiji_domain::workflow::DATE_INVALID)?;
+        // The date rules are checked on the device's copy first (an instant answer).
+        if let Some(mut m) = self.local_membership(id)? {
+            let today = huiji_domain::time::today_cst(self.store().now()).to_string();
+            huiji_domain::workflow::renew(&mut m, end_on.trim(), &today, "")?;
+        }
         self.membership_call(
             id,
             "renew",

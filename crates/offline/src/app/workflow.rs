@@ -5,6 +5,7 @@
 //! sync (before the pull, so the results come down with it). The pulled request rows
 //! are never changed here: what is ours and unsent shows as the row's local status.
 
+mod candidates;
 pub(crate) mod list;
 mod queue;
 pub mod views;
@@ -208,6 +209,21 @@ impl AppCore {
         let (_, me) = self.me()?;
         self.store().ensure_request_index()?;
         self.store().with_conn(|c| list::counts(c, me.id))
+    }
+
+    /// The people the caller may hand the request's current step to (委托 / 转交),
+    /// whose name contains `text`.
+    pub fn delegation_candidates(
+        &self,
+        request_id: &str,
+        text: &str,
+    ) -> Result<Vec<DelegateCandidate>> {
+        let (session, _) = self.me()?;
+        let rid = bad_id(request_id)?.to_string();
+        self.store().with_conn(|c| {
+            let (_, body) = request_record(c, &rid)?.ok_or(Error::NotFound)?;
+            candidates::candidates(c, &session.account, &body, text)
+        })
     }
 
     pub fn request_detail(&self, id: &str) -> Result<RequestDetail> {
@@ -644,5 +660,7 @@ impl AppCore {
     }
 }
 
+#[cfg(test)]
+mod people_tests;
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,7 @@
 //! `ui/src/lib/bindings.ts` with the other views).
 
 use huiji_domain::workflow::{
-    HistoryEntry, MembershipStatus, RequestBody, RequestKind, RequestState, ServiceDef,
+    HistoryEntry, MembershipStatus, Person, RequestBody, RequestKind, RequestState, ServiceDef,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -163,6 +163,59 @@ pub struct MembershipRecordView {
     pub history: Vec<HistoryEntry>,
 }
 
+/// The secretary's membership list (会籍管理): records in their ViewMembers scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MembershipQuery {
+    /// An org node: records of this unit and of the units under it.
+    pub unit_id: Option<String>,
+    pub status: Option<MembershipStatus>,
+    /// Part of the member's name.
+    pub text: Option<String>,
+    /// A roster entry (`member` record id): only the records of its person.
+    pub member_id: Option<String>,
+    /// 1-based.
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// Records per status under the query's other filters (unit, text, person).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MembershipCounts {
+    pub all: u32,
+    pub pending: u32,
+    pub current: u32,
+    pub grace: u32,
+    pub expired: u32,
+    pub ended: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MembershipPage {
+    /// Newest first (by start date).
+    pub rows: Vec<MembershipRecordView>,
+    /// Rows matching every filter.
+    pub total: u32,
+    pub counts: MembershipCounts,
+    /// The units to filter by: those in scope holding records, and the nodes between
+    /// them and the caller's own, by path.
+    pub units: Vec<UnitOption>,
+    /// The roster entry's name when `member_id` was given.
+    pub member_name: Option<String>,
+}
+
+/// Someone a step can be handed to (委托 / 转交).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DelegateCandidate {
+    pub person: Person,
+    /// Where they come from: "南京医科大学工会 · 会员", "转出单位审核 · 审批人".
+    pub label: String,
+    pub phone_masked: Option<String>,
+    /// Known to review at the current step's node (an approver of a step at that node
+    /// or above it): a transfer to them will be accepted. A transfer to anyone else is
+    /// checked by the server.
+    pub reviewer: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DuesOrderView {
     pub id: String,
@@ -210,8 +263,8 @@ pub(crate) fn decls(cfg: &ts_rs::Config) -> Vec<String> {
     use huiji_domain::wire::OrgRegisterStatus;
     use huiji_domain::workflow::{
         Attachment, BillSpec, Delegation, FieldDef, FieldType, JoinForm, LogEntry, OrgProfile,
-        OrgRegistrationForm, Person, PositionForm, Step, StepMode, StepTemplate, TransferForm,
-        Vote, WithdrawalForm,
+        OrgRegistrationForm, PositionForm, Step, StepMode, StepTemplate, TransferForm, Vote,
+        WithdrawalForm,
     };
     vec![
         RequestKind::decl(cfg),
@@ -250,6 +303,10 @@ pub(crate) fn decls(cfg: &ts_rs::Config) -> Vec<String> {
         BulkResult::decl(cfg),
         UnitOption::decl(cfg),
         MembershipRecordView::decl(cfg),
+        MembershipQuery::decl(cfg),
+        MembershipCounts::decl(cfg),
+        MembershipPage::decl(cfg),
+        DelegateCandidate::decl(cfg),
         DuesOrderView::decl(cfg),
         NotificationView::decl(cfg),
         ServiceView::decl(cfg),
