@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::events::router())
         .merge(routes::workflow::router())
         .merge(routes::orgs::router())
+        .merge(routes::institution::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/api/v1/openapi.json", get(openapi_json))

@@ -18,6 +18,7 @@ use crate::error::{ApiError, Result};
 use crate::records::{
     lock_seq, set_seq, write_records, write_server_rows, ServerRow, StoredRecord,
 };
+use crate::routes::institution::{self, IdentityKind};
 use crate::state::AppState;
 use crate::workflow as engine;
 use huiji_domain::workflow::{
@@ -275,6 +276,12 @@ pub async fn load(st: &AppState) -> Result<String> {
         .await?;
     if exists.is_none() {
         insert_workflow(st).await?;
+    }
+    let exists = sqlx::query("SELECT 1 FROM institution_identities LIMIT 1")
+        .fetch_optional(&st.db.pool)
+        .await?;
+    if exists.is_none() {
+        insert_institution(st).await?;
     }
     Ok(report())
 }
@@ -896,6 +903,139 @@ async fn insert_workflow(st: &AppState) -> Result<()> {
     Ok(())
 }
 
+/// Where a demo institution number's person comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum IdentityOwner {
+    /// A demo account (by phone): its ID number, and the account when bound.
+    Account(&'static str),
+    /// Someone with no account yet, ID number `demo_id_number(i)`.
+    Person(usize),
+}
+
+/// 西安文理学院's staff and students (seed 003): number, kind, name, whose, status, bound
+/// to the person's phone. 韩雪 went on to 读研: her 本科 学号 is retired (still bound
+/// to her phone until she unbinds it) and her new 学号 waits to be bound.
+pub const IDENTITIES: &[(&str, IdentityKind, &str, IdentityOwner, &str, bool)] = &[
+    (
+        "20080123",
+        IdentityKind::Staff,
+        "钱文静",
+        IdentityOwner::Account("13900000010"),
+        "active",
+        true,
+    ),
+    (
+        "20120456",
+        IdentityKind::Staff,
+        "郑海峰",
+        IdentityOwner::Account("13900000009"),
+        "active",
+        false,
+    ),
+    (
+        "20210315",
+        IdentityKind::Staff,
+        "杜晓明",
+        IdentityOwner::Person(20_001),
+        "active",
+        false,
+    ),
+    (
+        "2022110101",
+        IdentityKind::Student,
+        "林雨桐",
+        IdentityOwner::Person(20_009),
+        "active",
+        false,
+    ),
+    (
+        "2023110205",
+        IdentityKind::Student,
+        "马浩宇",
+        IdentityOwner::Person(20_024),
+        "active",
+        false,
+    ),
+    (
+        "2019110318",
+        IdentityKind::Student,
+        "韩雪",
+        IdentityOwner::Account(HAN_XUE_PHONE),
+        "retired",
+        true,
+    ),
+    (
+        "2023210318",
+        IdentityKind::Student,
+        "韩雪",
+        IdentityOwner::Account(HAN_XUE_PHONE),
+        "active",
+        false,
+    ),
+];
+
+/// 韩雪's phone: her account was made when she bound her 本科 学号.
+pub const HAN_XUE_PHONE: &str = "13800000003";
+const HAN_XUE_ID: usize = 20_008;
+
+/// The ID number of a demo number's person.
+pub fn identity_id_number(owner: IdentityOwner) -> String {
+    match owner {
+        IdentityOwner::Account(HAN_XUE_PHONE) => demo_id_number(HAN_XUE_ID),
+        IdentityOwner::Account(phone) => {
+            let i = accounts()
+                .iter()
+                .position(|a| a.phone == phone)
+                .unwrap_or(0);
+            demo_id_number(10_000 + i)
+        }
+        IdentityOwner::Person(i) => demo_id_number(i),
+    }
+}
+
+/// A demo number's initial password: the last 8 characters of the ID number.
+pub fn identity_password(owner: IdentityOwner) -> String {
+    let idn = identity_id_number(owner);
+    idn[idn.len() - 8..].to_owned()
+}
+
+/// The institution accounts of 西安文理学院 (issue 5, seed 003). Loaded once.
+async fn insert_institution(st: &AppState) -> Result<()> {
+    let now = st.now();
+    let mut tx = st.db.writer.begin().await?;
+    lock_seq(&mut tx).await?;
+    let xau = engine::node(&mut tx, demo_id("西安文理学院"))
+        .await?
+        .ok_or_else(|| ApiError::internal("demo node 西安文理学院 missing".into()))?;
+    let han = demo_id(HAN_XUE_PHONE);
+    let known = sqlx::query("SELECT 1 FROM accounts WHERE id = $1")
+        .bind(han.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+    if known.is_none() {
+        sqlx::query("INSERT INTO accounts (id, kind, phone, password_hash, real_name, id_number, status, created_at) VALUES ($1, 'person', $2, $3, '韩雪', $4, 'active', $5)")
+            .bind(han.to_string())
+            .bind(HAN_XUE_PHONE)
+            .bind(hash_password(DEMO_PASSWORD)?)
+            .bind(demo_id_number(HAN_XUE_ID))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (number, kind, name, owner, status, bound) in IDENTITIES {
+        let hash = hash_password(&identity_password(*owner))?;
+        let ident =
+            institution::insert_identity(&mut tx, xau.id, number, *kind, name, &hash, status, now)
+                .await?;
+        if let (true, IdentityOwner::Account(phone)) = (*bound, owner) {
+            institution::attach(&mut tx, st.db.backend, &ident, demo_id(phone), &xau, now).await?;
+        }
+    }
+    tx.commit().await?;
+    tracing::info!("demo institution accounts loaded");
+    Ok(())
+}
+
 fn report() -> String {
     let mut s = String::from("\n演示账号 / Demo accounts (密码 password: ");
     s.push_str(DEMO_PASSWORD);
@@ -926,6 +1066,27 @@ fn report() -> String {
         }
         label.push(')');
         let _ = writeln!(s, "  {phone:<11} {name:<6} {label}");
+    }
+    let _ = writeln!(
+        s,
+        "  西安文理学院 在校师生 (工号/学号 + 初始密码 = 身份证号后8位; 手机号 {HAN_XUE_PHONE} 为韩雪):"
+    );
+    for (number, kind, name, owner, status, bound) in IDENTITIES {
+        let mut note = String::new();
+        if *status == "retired" {
+            note.push_str(" 已停用");
+        }
+        note.push_str(if *bound {
+            " 已绑定手机"
+        } else {
+            " 未绑定"
+        });
+        let _ = writeln!(
+            s,
+            "    {number:<10} {:<4} {name:<4} 密码 {}{note}",
+            kind.number_label(),
+            identity_password(*owner),
+        );
     }
     for (i, name) in [
         "江苏测试网络科技有限公司",
@@ -972,6 +1133,27 @@ mod tests {
         for i in 0..50 {
             validate_credit_code(&demo_credit_code(i)).unwrap();
         }
+    }
+
+    #[test]
+    fn institution_numbers_have_valid_id_numbers_and_their_last_8_as_password() {
+        let today = SimpleDate {
+            year: 2026,
+            month: 11,
+            day: 22,
+        };
+        for (number, _, name, owner, status, bound) in IDENTITIES {
+            crate::routes::institution::check_number(number).unwrap();
+            validate_name(name).unwrap();
+            let idn = identity_id_number(*owner);
+            validate_id_number(&idn, today).unwrap();
+            assert_eq!(identity_password(*owner), idn[10..]);
+            assert!(matches!(*status, "active" | "retired"));
+            // Only people with an account are bound in the demo.
+            assert!(!bound || matches!(owner, IdentityOwner::Account(_)));
+        }
+        let q = IDENTITIES.iter().find(|i| i.2 == "钱文静").unwrap();
+        assert_eq!(identity_id_number(q.3), demo_id_number(10_011));
     }
 
     #[test]

@@ -53,6 +53,11 @@ use crate::routes;
         routes::orgs::associations,
         routes::orgs::get_profile,
         routes::orgs::put_profile,
+        routes::institution::list,
+        routes::institution::login,
+        routes::institution::bind,
+        routes::institution::unbind,
+        routes::institution::my_bindings,
     ),
     modifiers(&BearerAuth)
 )]

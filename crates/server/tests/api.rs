@@ -75,6 +75,10 @@ async fn openapi_declares_auth_on_every_non_public_endpoint(t: &TestApp) {
         "/api/v1/org-registrations",
         "/api/v1/org-registrations/status",
         "/api/v1/org-registrations/associations",
+        "/api/v1/institutions",
+        "/api/v1/institutions/login",
+        "/api/v1/institutions/bind",
+        "/api/v1/institutions/unbind",
     ];
     for (path, item) in v["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {

@@ -188,7 +188,7 @@ pub async fn check_sms_code(
     Ok(())
 }
 
-async fn issue_token(st: &AppState, account: &AccountRow) -> Result<LoginResponse> {
+pub(crate) async fn issue_token(st: &AppState, account: &AccountRow) -> Result<LoginResponse> {
     let (token, hash) = new_token();
     let now = st.now();
     let expires_at = now + st.config.token_ttl_hours * 3600 * 1000;
@@ -249,7 +249,7 @@ pub async fn sms_login(
     Ok(Json(issue_token(&st, &account).await?))
 }
 
-fn check_usable(st: &AppState, acc: &AccountRow) -> Result<()> {
+pub(crate) fn check_usable(st: &AppState, acc: &AccountRow) -> Result<()> {
     if acc.locked_until > st.now() {
         let mins = ((acc.locked_until - st.now()) / 60_000).max(1);
         return Err(ApiError::client(

@@ -2,6 +2,7 @@ pub mod auth;
 pub mod checkpoint;
 pub mod events;
 pub mod health;
+pub mod institution;
 pub mod nodes;
 pub mod orgs;
 pub mod sync;
