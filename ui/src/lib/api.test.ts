@@ -55,6 +55,20 @@ describe("tauriBackend", () => {
     ]);
   });
 
+  it("passes the membership and hand-over commands' arguments under the Rust names", async () => {
+    const query = { unit_id: null, status: "grace" as const, text: "王", member_id: null, page: 1, page_size: 20 };
+    await tauriBackend.unit_memberships(query);
+    await tauriBackend.delegation_candidates("rq-1", "李");
+    await tauriBackend.membership_set_status("ms-1", null, "恢复");
+    await tauriBackend.membership_renew("ms-1", "2027-12-31");
+    expect(invoke.mock.calls).toEqual([
+      ["unit_memberships", { query }],
+      ["delegation_candidates", { requestId: "rq-1", text: "李" }],
+      ["membership_set_status", { id: "ms-1", status: null, reason: "恢复" }],
+      ["membership_renew", { id: "ms-1", endOn: "2027-12-31" }],
+    ]);
+  });
+
   it("passes the checkpoint commands' arguments under the Rust names", async () => {
     const health = { kind: "health" as const };
     const form = { parent_id: "p", name: "卡点", address: null, contact: null, contact_phone: null };

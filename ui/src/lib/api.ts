@@ -14,6 +14,7 @@ import type {
   AttendanceView,
   BulkResult,
   CheckpointStatusView,
+  DelegateCandidate,
   DuesOrderView,
   EventView,
   FieldIssue,
@@ -23,6 +24,8 @@ import type {
   ImportReport,
   MemberPage,
   MemberQuery,
+  MembershipPage,
+  MembershipQuery,
   MembershipRecordView,
   MembershipStatus,
   NotificationView,
@@ -147,6 +150,10 @@ export interface Backend {
   units_search(text: string): Promise<UnitOption[]>;
   my_memberships(): Promise<MembershipRecordView[]>;
   my_dues_orders(): Promise<DuesOrderView[]>;
+  /** 会籍管理: the membership records in the secretary's scope on this device, with counts. */
+  unit_memberships(query: MembershipQuery): Promise<MembershipPage>;
+  /** Who the current step of a request may be delegated or transferred to, by name. */
+  delegation_candidates(requestId: string, text: string): Promise<DelegateCandidate[]>;
   /** A manual status with its reason (`status` null clears it); needs the network. */
   membership_set_status(
     id: string,
@@ -290,6 +297,8 @@ export const tauriBackend: Backend = {
   units_search: (text) => call("units_search", { text }),
   my_memberships: () => call("my_memberships"),
   my_dues_orders: () => call("my_dues_orders"),
+  unit_memberships: (query) => call("unit_memberships", { query }),
+  delegation_candidates: (requestId, text) => call("delegation_candidates", { requestId, text }),
   membership_set_status: (id, status, reason) =>
     call("membership_set_status", { id, status, reason }),
   membership_renew: (id, endOn) => call("membership_renew", { id, endOn }),

@@ -65,12 +65,16 @@ import {
   type FakeMember,
 } from "./fakeData";
 import { FakeWorkflow, type Ctx } from "./fakeWorkflow";
+import { seedRosterMemberships } from "./fakeWorkflowData";
 import type { RequestAction } from "./workflow";
 import type {
   Attachment,
   AttachmentData,
   BulkResult,
+  DelegateCandidate,
   DuesOrderView,
+  MembershipPage,
+  MembershipQuery,
   MembershipRecordView,
   MembershipStatus,
   NotificationView,
@@ -119,6 +123,8 @@ export type FakeOptions = {
 export type Call = { cmd: string; args: unknown[] };
 
 const err = (code: string, message: string): AppError => ({ code, message });
+/** The app's answer when an override or renewal is tried offline (memberships.rs). */
+const MEMBERSHIP_OFFLINE = err("MembershipOffline", "调整会籍需要联网，当前无法连接服务器，请联网后再试");
 
 export class FakeBackend implements Backend {
   readonly calls: Call[] = [];
@@ -163,6 +169,7 @@ export class FakeBackend implements Backend {
   constructor(opts: FakeOptions = {}) {
     const scenario = opts.scenario ?? "login";
     this.wf = new FakeWorkflow(opts.extraTodo ?? 0);
+    seedRosterMemberships(this.wf, this.members);
     if (opts.orgNeedsProfile) {
       const org = this.accounts.find((a) => a.session.account.kind === "organisation");
       if (org) org.session.account.needs_profile = true;
@@ -1149,16 +1156,28 @@ export class FakeBackend implements Backend {
     return this.run("my_dues_orders", [], () => this.wf.myDues(this.ctx()));
   }
 
+  unit_memberships(query: MembershipQuery): Promise<MembershipPage> {
+    return this.run("unit_memberships", [json(query)], () => this.wf.unitMemberships(this.ctx(), query, this.members));
+  }
+
+  delegation_candidates(requestId: string, text: string): Promise<DelegateCandidate[]> {
+    return this.run("delegation_candidates", [requestId, text], () =>
+      this.wf.delegationCandidates(this.ctx(), requestId, text, this.members),
+    );
+  }
+
   membership_set_status(id: string, status: MembershipStatus | null, reason: string): Promise<MembershipRecordView> {
     return this.run("membership_set_status", [id, status, reason], () => {
-      this.requireOnline();
+      // Checked on the device before the network is needed, as the app does.
+      if (!reason.trim()) throw err("ReasonRequired", "请填写原因（1到500个字）");
+      if (!this.status.online) throw MEMBERSHIP_OFFLINE;
       return this.wf.setStatus(this.ctx(), id, status, reason);
     });
   }
 
   membership_renew(id: string, endOn: string): Promise<MembershipRecordView> {
     return this.run("membership_renew", [id, endOn], () => {
-      this.requireOnline();
+      if (!this.status.online) throw MEMBERSHIP_OFFLINE;
       return this.wf.renew(this.ctx(), id, endOn);
     });
   }

@@ -212,6 +212,8 @@ export const SECRETARY_NOTICES: NoticeView[] = [
 export const UNITS = ["南京工作站", "苏州工作站", "无锡工作站", "常州工作站", "徐州工作站"];
 
 export type FakeMember = MemberRow & {
+  /** The member's account (the roster entry's `account_id`): 会籍管理 and the hand-over picker. */
+  account_id: string | null;
   pinyin: string;
   initials: string;
   phone: string | null;
@@ -271,6 +273,7 @@ export function demoMembers(): FakeMember[] {
       level: pick(PERSON_LEVELS),
       credit_code: null,
       unit_name: pick(UNITS),
+      account_id: `0195a0c1-0000-7000-8000-1${String(n).padStart(11, "0")}`,
       pinyin: [...sp, ...gp].join(""),
       initials: [...sp, ...gp].map((x) => x[0]).join(""),
       phone,
@@ -295,6 +298,11 @@ export function demoMembers(): FakeMember[] {
       level: pick(ORG_LEVELS),
       credit_code: code,
       unit_name: UNITS.find((u) => name.startsWith(u.slice(0, 2))) ?? UNITS[0],
+      // The demo organisation is the one that logs in (fakeWorkflowData's P.org).
+      account_id:
+        name === "江苏测试网络科技有限公司"
+          ? "0195a0c1-0000-7000-8000-0000000000c1"
+          : `0195a0c1-0000-7000-8000-2${String(c).padStart(11, "0")}`,
       pinyin: "",
       initials: "",
       phone: null,

@@ -4,7 +4,8 @@
 // dues orders, organisations activated), notifications, the org tree and the service
 // hall. FakeBackend (fake.ts) delegates its workflow commands here.
 
-import type { AppError, Role, SessionView, SmsSent } from "./bindings";
+import type { AppError, DelegateCandidate, MembershipCounts, MembershipPage, MembershipQuery, Role, SessionView, SmsSent } from "./bindings";
+import type { FakeMember } from "./fakeData";
 import { actedBy, allowedActions, apply, currentStep, isDecision, participants, waitingOn, type Outcome } from "./fakeEngine";
 import { DEV_CODE, demoServices, demoUnits, FAKE_PEOPLE, ROLE_HOLDERS, seedWorkflow, type FakeUnit } from "./fakeWorkflowData";
 import { creditCodeError, fenToYuan, isDate, MEMBER_CATEGORIES, nameError, passwordError, phoneError, type RequestAction } from "./workflow";
@@ -122,6 +123,28 @@ function req<T>(v: T | undefined | null, err: AppError): T {
 }
 
 const NOT_FOUND = e("NotFound", "申请不存在或您无权查看");
+/** Roles that see members (org::Role::permits ViewMembers) and review applications. */
+const VIEW_MEMBERS = new Set<Role>(["secretary", "reviewer", "system_admin"]);
+const REVIEWS = VIEW_MEMBERS;
+const ROLE_LABEL: Record<Role, string> = {
+  member: "会员",
+  secretary: "秘书",
+  reviewer: "审核员",
+  site_manager: "站点管理员",
+  scanner: "扫码员",
+  health_authority: "卫健部门",
+  system_admin: "系统管理员",
+};
+
+/** The status the dates give today (the domain's derive_status, 30 days of grace). */
+export function derivedStatus(startOn: string, endOn: string | null, now = Date.now()): MembershipStatus {
+  const day = today(now);
+  if (startOn > day) return "pending";
+  if (!endOn) return "current";
+  if (endOn >= day) return "current";
+  const end = Date.parse(`${endOn}T00:00:00`);
+  return now - end > 31 * 86_400_000 ? "expired" : "grace";
+}
 const OFFLINE = e("Network", "无法连接服务器，请检查网络后重试");
 
 export class FakeWorkflow {
@@ -826,8 +849,16 @@ export class FakeWorkflow {
     const m = req(this.memberships.find((x) => x.id === id), e("NotFound", "会籍不存在"));
     if (!ctx.session.account.grants.some((g) => g.role === "secretary")) throw e("Forbidden", "您没有在该组织执行此操作的权限");
     if (!reason.trim()) throw e("ReasonRequired", "请填写原因（1到500个字）");
-    const next = status ?? (m.ended_on ? "ended" : "current");
-    m.history.push({ on: today(), what: status ? "override" : "override_cleared", note: reason.trim(), by: me(ctx).name });
+    if (status === "ended") throw e("OverrideInvalid", "不能手动设为“已终止”，终止会籍请走退会流程");
+    if (m.status === "ended" || m.ended_on) throw e("MembershipEnded", "该会籍已终止");
+    const next = status ?? derivedStatus(m.start_on, m.end_on);
+    m.history.push({
+      on: today(),
+      what: status ? "override" : "override_cleared",
+      note: status ? `${MEMBERSHIP_LABEL[status]}：${reason.trim()}` : reason.trim(),
+      by: me(ctx).name,
+    });
+    if (next !== m.status) m.history.push({ on: today(), what: "status", note: `${m.status_label} → ${MEMBERSHIP_LABEL[next]}`, by: null });
     m.status = next;
     m.status_label = MEMBERSHIP_LABEL[next];
     m.override_reason = status ? reason.trim() : null;
@@ -843,10 +874,142 @@ export class FakeWorkflow {
     if (m.status === "ended") throw e("MembershipEnded", "该会籍已终止");
     m.history.push({ on: today(), what: "renewed", note: `${m.end_on ?? "长期"} → ${endOn}`, by: me(ctx).name });
     m.end_on = endOn;
-    m.status = "current";
-    m.status_label = MEMBERSHIP_LABEL.current;
+    if (!m.override_reason) {
+      m.status = derivedStatus(m.start_on, m.end_on);
+      m.status_label = MEMBERSHIP_LABEL[m.status];
+    }
     const { account_id: _a, request_id: _r, ...v } = m;
     return structuredClone(v);
+  }
+
+  // ------------------------------------------------------------ 会籍管理, the hand-over picker
+
+  /** Nodes under which the account may see members (ViewMembers); null: everywhere. */
+  private scopeOf(ctx: Ctx): string[] | null {
+    const roots: string[] = [];
+    for (const g of ctx.session.account.grants) {
+      if (g.role === "system_admin" && !g.node_id) return null;
+      if (VIEW_MEMBERS.has(g.role) && g.node_id) roots.push(g.node_id);
+    }
+    return roots;
+  }
+
+  /** `node` and its ancestors, itself first. */
+  private up(node: string): string[] {
+    const out = [node];
+    let cur = this.unit(node)?.parent_id ?? null;
+    while (cur && !out.includes(cur)) {
+      out.push(cur);
+      cur = this.unit(cur)?.parent_id ?? null;
+    }
+    return out;
+  }
+
+  private covers(scope: string[] | null, node: string): boolean {
+    return scope === null || scope.some((root) => this.up(node).includes(root));
+  }
+
+  /** 会籍管理: the records in the caller's scope, filtered, newest first, with counts. */
+  unitMemberships(ctx: Ctx, q: MembershipQuery, roster: FakeMember[]): MembershipPage {
+    const scope = this.scopeOf(ctx);
+    let person: string | null = null;
+    let memberName: string | null = null;
+    if (q.member_id) {
+      const entry = req(roster.find((r) => r.id === q.member_id), e("NotFound", "记录不存在"));
+      person = entry.account_id ?? "";
+      memberName = entry.name;
+    }
+    const text = (q.text ?? "").trim().toLowerCase();
+    const scoped = this.memberships.filter((m) => this.covers(scope, m.unit_id));
+    const counts: MembershipCounts = { all: 0, pending: 0, current: 0, grace: 0, expired: 0, ended: 0 };
+    const rows = scoped
+      .filter((m) => !q.unit_id || this.up(m.unit_id).includes(q.unit_id))
+      .filter((m) => person === null || (person !== "" && m.account_id === person))
+      .filter((m) => !text || m.name.toLowerCase().includes(text));
+    for (const m of rows) {
+      counts.all++;
+      counts[m.status]++;
+    }
+    const shown = rows
+      .filter((m) => !q.status || m.status === q.status)
+      .sort((a, b) => b.start_on.localeCompare(a.start_on) || b.id.localeCompare(a.id));
+    const size = Math.min(200, Math.max(1, q.page_size));
+    const page = Math.max(1, q.page);
+    const units = new Set<string>();
+    for (const m of scoped) {
+      for (const n of this.up(m.unit_id)) {
+        units.add(n);
+        if (scope?.includes(n)) break;
+      }
+    }
+    return {
+      rows: shown.slice((page - 1) * size, page * size).map(({ account_id: _a, request_id: _r, ...v }) => structuredClone(v)),
+      total: shown.length,
+      counts,
+      units: [...units]
+        .filter((n) => this.covers(scope, n))
+        .map((n) => this.unit(n))
+        .filter((u): u is FakeUnit => !!u)
+        .map((u) => this.option(u))
+        .sort((a, b) => a.path_names.join("/").localeCompare(b.path_names.join("/"), "zh-CN")),
+      member_name: memberName,
+    };
+  }
+
+  /** Who the request's current step may be handed to: the other steps' approvers (first
+   * those at the step's node or above), then people with accounts on the roster of the
+   * request's unit or in the caller's scope — never the caller, the applicant or the
+   * step's own approvers. */
+  delegationCandidates(ctx: Ctx, requestId: string, text: string, roster: FakeMember[]): DelegateCandidate[] {
+    const who = me(ctx).id;
+    const b = this.view(this.find(requestId, who));
+    const step = currentStep(b);
+    if (!step) return [];
+    const excluded = (id: string) => id === who || id === b.applicant.id || step.approvers.some((p) => p.id === id);
+    const found = new Map<string, DelegateCandidate & { here: boolean }>();
+    b.steps.forEach((s, i) => {
+      if (i === b.current) return;
+      const reviewer = REVIEWS.has(s.role) && this.up(step.node_id).includes(s.node_id);
+      const place = this.unit(s.node_id)?.name ?? s.title;
+      for (const p of s.approvers) {
+        if (excluded(p.id)) continue;
+        const known = found.get(p.id);
+        if (known) known.reviewer ||= reviewer;
+        else found.set(p.id, { person: { ...p }, label: `${place} · ${ROLE_LABEL[s.role]}`, phone_masked: null, reviewer, here: false });
+      }
+    });
+    const scope = this.scopeOf(ctx);
+    for (const m of roster) {
+      if (!m.account_id || m.credit_code) continue;
+      const unit = this.units.find((u) => u.name === m.unit_name);
+      if (!unit) continue;
+      const here = unit.id === b.node_id;
+      if (excluded(m.account_id) || !(here || this.covers(scope, unit.id))) continue;
+      const known = found.get(m.account_id);
+      if (known) {
+        known.here ||= here;
+        known.phone_masked ??= m.phone_masked;
+      } else {
+        found.set(m.account_id, {
+          person: { id: m.account_id, name: m.name },
+          label: `${unit.name} · 会员`,
+          phone_masked: m.phone_masked,
+          reviewer: false,
+          here,
+        });
+      }
+    }
+    const t = text.trim().toLowerCase();
+    return [...found.values()]
+      .filter((c) => !t || c.person.name.toLowerCase().includes(t))
+      .sort(
+        (a, b) =>
+          Number(b.reviewer) - Number(a.reviewer) ||
+          Number(b.here) - Number(a.here) ||
+          a.person.name.localeCompare(b.person.name, "zh-CN"),
+      )
+      .slice(0, 100)
+      .map(({ here: _h, ...c }) => c);
   }
 
   inbox(ctx: Ctx): NotificationView[] {

@@ -5,11 +5,11 @@
 // (secretary of 南京医科大学工会).
 
 import { apply } from "./fakeEngine";
-import { DEV_CODE, UNITS } from "./fakeData";
+import { DEV_CODE, UNITS, type FakeMember } from "./fakeData";
 import type { FakeWorkflow, Held } from "./fakeWorkflow";
 import { creditCheckChar, type RequestAction } from "./workflow";
 import type { Role } from "./bindings";
-import type { Attachment, Person, RequestBody, RequestKind, ServiceView, Step } from "./workflow";
+import type { Attachment, HistoryEntry, Person, RequestBody, RequestKind, ServiceView, Step } from "./workflow";
 
 export { DEV_CODE };
 
@@ -444,4 +444,57 @@ export function seedWorkflow(wf: FakeWorkflow, extraTodo: number): void {
   note(P.ouyang.id, "职务申请被退回修改", "原因：请上传加盖学院公章的职务申请书。请修改后重新提交。", returned.id, 28, false);
   note(P.ouyang.id, "办事大厅已通过", "您提交的“网站变更申请 · 欧阳娜娜”已审核通过。", wf.held.find((h) => h.device.body.kind === "service")!.id, 180, true);
   note(P.zhou.id, "新的待办：单位注册 · 南京云帆信息技术有限公司", "南京云帆信息技术有限公司提交了单位注册，请及时审核。", yunfan.id, 2, false);
+}
+
+/** Membership records of the association's roster (会籍管理 in mock mode): most current,
+ * some in their grace period, expired, starting next year or ended, each with its history. */
+export function seedRosterMemberships(wf: FakeWorkflow, members: FakeMember[]): void {
+  const now = Date.now();
+  const year = new Date(now).getFullYear();
+  const date = (ms: number) => {
+    const d = new Date(ms);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  };
+  members.forEach((m, i) => {
+    if (!m.account_id || wf.memberships.some((x) => x.account_id === m.account_id)) return;
+    const unit = wf.units.find((u) => u.name === m.unit_name);
+    if (!unit) return;
+    const joined = date(m.joined_at);
+    const kind = i % 10 < 6 ? "current" : (["grace", "expired", "pending", "ended"] as const)[(i % 10) - 6];
+    const start = kind === "pending" ? `${year + 1}-01-01` : joined;
+    const end =
+      kind === "grace"
+        ? date(now - 15 * 86_400_000)
+        : kind === "expired"
+          ? `${year - 2}-12-31`
+          : kind === "pending"
+            ? `${year + 1}-12-31`
+            : kind === "ended"
+              ? null
+              : `${year}-12-31`;
+    const history: HistoryEntry[] = [{ on: start, what: "joined", note: `经${P.zhou.name}审核通过`, by: P.zhou.name }];
+    if (kind === "current" && joined < `${year}-01-01`) {
+      history.push({ on: `${year}-01-06`, what: "renewed", note: `${year - 1}-12-31 → ${year}-12-31`, by: P.he.name });
+    }
+    if (kind === "ended") history.push({ on: `${year - 1}-06-30`, what: "withdrawn", note: "单位注销", by: P.zhou.name });
+    wf.memberships.push({
+      id: `ms-r${i + 1}`,
+      account_id: m.account_id,
+      name: m.name,
+      unit_id: unit.id,
+      unit_name: unit.name,
+      member_type: m.category ?? "个人会员",
+      level: m.level,
+      title: null,
+      joined_on: start,
+      start_on: start,
+      end_on: end,
+      ended_on: kind === "ended" ? `${year - 1}-06-30` : null,
+      status: kind,
+      status_label: ({ current: "有效", grace: "宽限期", expired: "已过期", pending: "待生效", ended: "已终止" } as const)[kind],
+      override_reason: null,
+      history,
+      request_id: null,
+    });
+  });
 }
