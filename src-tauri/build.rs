@@ -65,6 +65,11 @@ const COMMANDS: &[&str] = &[
     "org_register_status",
     "org_profile_get",
     "org_profile_save",
+    "institutions_list",
+    "institution_login",
+    "institution_bind",
+    "institution_unbind",
+    "institution_bindings",
 ];
 
 fn main() {

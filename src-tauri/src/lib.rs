@@ -145,6 +145,11 @@ pub fn run() {
             commands::workflow::org_register_status,
             commands::workflow::org_profile_get,
             commands::workflow::org_profile_save,
+            commands::institution::institutions_list,
+            commands::institution::institution_login,
+            commands::institution::institution_bind,
+            commands::institution::institution_unbind,
+            commands::institution::institution_bindings,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Huiji app");

@@ -4,5 +4,6 @@ pub mod app;
 pub mod auth;
 pub mod checkpoint;
 pub mod home;
+pub mod institution;
 pub mod sync;
 pub mod workflow;

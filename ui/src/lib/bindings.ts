@@ -446,3 +446,20 @@ export type NotificationView = { id: string, title: string, text: string, reques
 read: boolean, };
 export type ServiceView = { id: string, node_id: string, node_name: string, def: ServiceDef, };
 export type AttachmentData = { name: string, mime: string, base64: string, };
+export type InstitutionOption = { id: string, name: string, };
+export type IdentityKind = "staff" | "student";
+export type InstitutionLoginView = { session: SessionView | null, needs_binding: boolean, 
+/**
+ * For `institution_bind`, good for ten minutes.
+ */
+ticket: string | null, ticket_expires_at: number | null, 
+/**
+ * Whose number it is, masked ("林**").
+ */
+name_masked: string, kind: IdentityKind, number: string, institution_id: string, institution_name: string, };
+export type InstitutionBindingView = { institution_id: string, institution_name: string, number: string, kind: IdentityKind, real_name: string, bound_at: number, 
+/**
+ * active | retired
+ */
+status: string, };
+export type InstitutionUnbindView = { institution_name: string, number: string, kind: IdentityKind, session: SessionView | null, };

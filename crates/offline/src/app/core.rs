@@ -260,7 +260,7 @@ impl AppCore {
         })
     }
 
-    fn start_session(&self, login: LoginResponse) -> Result<SessionView> {
+    pub(crate) fn start_session(&self, login: LoginResponse) -> Result<SessionView> {
         // Another account's data never stays on a shared device.
         if let Some(prev) = self.session()? {
             if prev.account.id != login.account.id {

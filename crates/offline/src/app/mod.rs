@@ -5,6 +5,7 @@
 mod checkpoint;
 mod core;
 mod home;
+pub mod institution;
 mod memberships;
 mod orgs;
 mod remote;
@@ -15,6 +16,10 @@ pub mod workflow;
 
 pub use self::checkpoint::{qr_svg, ScanMode};
 pub use self::core::{app_error, check_server_url, AppCore, SyncEvent};
+pub use institution::{
+    IdentityKind, InstitutionBindingView, InstitutionLoginView, InstitutionOption,
+    InstitutionUnbindView,
+};
 pub use sites::{EventView, RiskRegionView, SiteForm, SiteStatsView, SiteView, TicketView};
 pub use views::*;
 pub use workflow::request_page;

@@ -343,6 +343,7 @@ pub fn typescript_bindings() -> String {
         huiji_domain::wire::AttendanceView::decl(&cfg),
     ];
     decls.extend(super::workflow::views::decls(&cfg));
+    decls.extend(super::institution::decls(&cfg));
     let mut out = String::from(
         "// Generated from Rust by ts-rs (crates/offline/src/app/views.rs). Do not edit:\n\
          // run `UPDATE_BINDINGS=1 cargo test -p huiji-offline bindings` instead.\n\n",
