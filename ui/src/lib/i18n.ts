@@ -326,6 +326,10 @@ const zh = {
   "profile.version": "版本",
   "profile.logout": "退出登录",
   "profile.loggingOut": "正在退出…",
+  "profile.unsent": "还有{n}项未同步，退出登录将丢失这些数据，确定退出吗？",
+  "profile.unsentYes": "仍然退出",
+  "profile.unsentSync": "先同步",
+  "profile.unsentCancel": "取消",
 
   "role.member": "会员",
   "role.secretary": "秘书",
@@ -656,6 +660,10 @@ const en: Record<MessageKey, string> = {
   "profile.version": "Version",
   "profile.logout": "Log out",
   "profile.loggingOut": "Logging out…",
+  "profile.unsent": "{n} changes are not synced yet. Logging out loses them. Log out anyway?",
+  "profile.unsentYes": "Log out anyway",
+  "profile.unsentSync": "Sync first",
+  "profile.unsentCancel": "Cancel",
 
   "role.member": "Member",
   "role.secretary": "Secretary",
