@@ -69,6 +69,23 @@ describe("tauriBackend", () => {
     ]);
   });
 
+  it("passes the institution commands' arguments under the Rust names", async () => {
+    await tauriBackend.institutions_list();
+    await tauriBackend.institution_login("n-xawl", "2022110101", "02086332");
+    await tauriBackend.institution_bind("hjb_1", "13611112201", "123456");
+    await tauriBackend.institution_unbind("n-xawl", null, null);
+    await tauriBackend.institution_unbind("n-xawl", "2019110318", "09015968");
+    await tauriBackend.institution_bindings();
+    expect(invoke.mock.calls).toEqual([
+      ["institutions_list", undefined],
+      ["institution_login", { institutionId: "n-xawl", number: "2022110101", password: "02086332" }],
+      ["institution_bind", { ticket: "hjb_1", phone: "13611112201", code: "123456" }],
+      ["institution_unbind", { institutionId: "n-xawl", number: null, password: null }],
+      ["institution_unbind", { institutionId: "n-xawl", number: "2019110318", password: "09015968" }],
+      ["institution_bindings", undefined],
+    ]);
+  });
+
   it("passes the checkpoint commands' arguments under the Rust names", async () => {
     const health = { kind: "health" as const };
     const form = { parent_id: "p", name: "卡点", address: null, contact: null, contact_phone: null };

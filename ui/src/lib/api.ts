@@ -22,6 +22,10 @@ import type {
   HealthStatusResult,
   HomeSummary,
   ImportReport,
+  InstitutionBindingView,
+  InstitutionLoginView,
+  InstitutionOption,
+  InstitutionUnbindView,
   MemberPage,
   MemberQuery,
   MembershipPage,
@@ -183,6 +187,22 @@ export interface Backend {
   org_register_status(q: string): Promise<OrgRegisterStatus>;
   org_profile_get(): Promise<OrgProfile>;
   org_profile_save(profile: OrgProfile): Promise<SessionView>;
+
+  // 在校师生 (seed 003): 工号/学号 + password, a phone bound once, unbound when the number changes.
+  /** The institutions offering this login (no login needed). */
+  institutions_list(): Promise<InstitutionOption[]>;
+  /** Bound: `session` (logged in). Unbound: `needs_binding` with a ticket for `institution_bind`. */
+  institution_login(institutionId: string, number: string, password: string): Promise<InstitutionLoginView>;
+  /** Binds the ticket's number to the person's own phone (code from `send_sms_code`) and logs in. */
+  institution_bind(ticket: string, phone: string, code: string): Promise<SessionView>;
+  /** With number and password, or (both null, logged in) the person's own binding there. */
+  institution_unbind(
+    institutionId: string,
+    number: string | null,
+    password: string | null,
+  ): Promise<InstitutionUnbindView>;
+  /** The logged-in person's bound numbers (the device's copy when offline). */
+  institution_bindings(): Promise<InstitutionBindingView[]>;
 }
 
 export function isAppError(e: unknown): e is AppError {
@@ -314,6 +334,13 @@ export const tauriBackend: Backend = {
   org_register_status: (q) => call("org_register_status", { q }),
   org_profile_get: () => call("org_profile_get"),
   org_profile_save: (profile) => call("org_profile_save", { profile }),
+  institutions_list: () => call("institutions_list"),
+  institution_login: (institutionId, number, password) =>
+    call("institution_login", { institutionId, number, password }),
+  institution_bind: (ticket, phone, code) => call("institution_bind", { ticket, phone, code }),
+  institution_unbind: (institutionId, number, password) =>
+    call("institution_unbind", { institutionId, number, password }),
+  institution_bindings: () => call("institution_bindings"),
 };
 
 let current: Backend | null = null;

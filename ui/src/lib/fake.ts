@@ -17,6 +17,10 @@ import type {
   HomeSummary,
   ImportReport,
   ImportRowError,
+  InstitutionBindingView,
+  InstitutionLoginView,
+  InstitutionOption,
+  InstitutionUnbindView,
   MemberPage,
   MemberQuery,
   RiskRegionView,
@@ -65,6 +69,7 @@ import {
   type FakeMember,
 } from "./fakeData";
 import { FakeWorkflow, type Ctx } from "./fakeWorkflow";
+import { FakeInstitutions } from "./fakeInstitution";
 import { seedRosterMemberships } from "./fakeWorkflowData";
 import type { RequestAction } from "./workflow";
 import type {
@@ -165,10 +170,23 @@ export class FakeBackend implements Backend {
   private nextId = 1;
   /** The approval engine: requests, memberships, dues, inbox, org registrations. */
   wf: FakeWorkflow;
+  /** 在校师生 (seed 003): 西安文理学院's numbers, tickets and bindings. */
+  inst: FakeInstitutions;
 
   constructor(opts: FakeOptions = {}) {
     const scenario = opts.scenario ?? "login";
     this.wf = new FakeWorkflow(opts.extraTodo ?? 0);
+    this.inst = new FakeInstitutions({
+      accounts: this.accounts,
+      checkCode: (phone, code) => {
+        if (!this.codes.has(phone)) throw err("SmsCodeNotRequested", "请先获取验证码");
+        if (this.codes.get(phone) !== code) throw err("SmsCodeWrong", "验证码错误");
+        this.codes.delete(phone);
+      },
+      login: (s) => this.login(s),
+      session: () => this.info.session,
+      now: () => Date.now(),
+    });
     seedRosterMemberships(this.wf, this.members);
     if (opts.orgNeedsProfile) {
       const org = this.accounts.find((a) => a.session.account.kind === "organisation");
@@ -1263,6 +1281,40 @@ export class FakeBackend implements Backend {
       if (act) act.session = next;
       return this.login(next);
     });
+  }
+
+  // ------------------------------------------------------------ 在校师生 (seed 003)
+
+  institutions_list(): Promise<InstitutionOption[]> {
+    return this.run("institutions_list", [], () => {
+      this.requireOnline();
+      return this.inst.list();
+    });
+  }
+
+  institution_login(institutionId: string, number: string, password: string): Promise<InstitutionLoginView> {
+    return this.run("institution_login", [institutionId, number, password], () => {
+      this.requireOnline();
+      return this.inst.login(institutionId, number, password);
+    });
+  }
+
+  institution_bind(ticket: string, phone: string, code: string): Promise<SessionView> {
+    return this.run("institution_bind", [ticket, phone, code], () => {
+      this.requireOnline();
+      return this.inst.bind(ticket, phone, code);
+    });
+  }
+
+  institution_unbind(institutionId: string, number: string | null, password: string | null): Promise<InstitutionUnbindView> {
+    return this.run("institution_unbind", [institutionId, number, password], () => {
+      this.requireOnline();
+      return this.inst.unbind(institutionId, number, password);
+    });
+  }
+
+  institution_bindings(): Promise<InstitutionBindingView[]> {
+    return this.run("institution_bindings", [], () => this.inst.bindings());
   }
 }
 
