@@ -5,6 +5,7 @@
 
 import { derived, get, writable } from "svelte/store";
 import type { Role } from "./bindings";
+import { institutionEn, institutionZh } from "./i18n.institution";
 import { workflowEn, workflowZh } from "./i18n.workflow";
 
 export type Locale = "zh-CN" | "en";
@@ -340,6 +341,7 @@ const zh = {
   "role.system_admin": "系统管理员",
 
   ...workflowZh,
+  ...institutionZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -674,6 +676,7 @@ const en: Record<MessageKey, string> = {
   "role.system_admin": "System administrator",
 
   ...workflowEn,
+  ...institutionEn,
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { "zh-CN": zh, en };
