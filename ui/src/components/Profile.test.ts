@@ -34,6 +34,60 @@ describe("profile (个人中心)", () => {
   });
 });
 
+describe("logging out with unsent work", () => {
+  it("asks first when changes wait to be sent, and logs out only when confirmed", async () => {
+    const { fake } = await startApp({ scenario: "member", pending: 3, online: false });
+    await fireEvent.click(byTestId("nav-profile"));
+    await fireEvent.click(await screen.findByTestId("logout"));
+    const ask = await screen.findByTestId("logout-confirm");
+    expect(ask.textContent).toContain("还有3项未同步，退出登录将丢失这些数据，确定退出吗？");
+    expect(ask.dataset.n).toBe("3");
+    expect(fake.callsOf("logout")).toHaveLength(0);
+    // Cancel keeps everything.
+    await fireEvent.click(byTestId("logout-confirm-cancel"));
+    expect(screen.queryByTestId("logout-confirm")).toBeNull();
+    expect(fake.callsOf("logout")).toHaveLength(0);
+    // Asked again, and confirmed.
+    await fireEvent.click(byTestId("logout"));
+    await fireEvent.click(await screen.findByTestId("logout-confirm-yes"));
+    await screen.findByTestId("login-screen");
+    expect(fake.callsOf("logout")).toHaveLength(1);
+  });
+
+  it("counts a decision queued offline, and offers to sync first", async () => {
+    const { fake } = await startApp({ scenario: "secretary", online: false });
+    // A decision made offline waits in the outbox.
+    await fireEvent.click(byTestId("nav-queue"));
+    const row = (await screen.findAllByTestId("queue-row"))[0];
+    await fireEvent.click(row.querySelector("[data-testid=queue-open]")!);
+    await fireEvent.click(await screen.findByTestId("approve"));
+    await fireEvent.click(byTestId("confirm-approve"));
+    await waitFor(() => expect(fake.status.pending).toBe(1));
+    await waitFor(() => expect(byTestId("sync-pending").textContent).toBe("待上传 1"));
+
+    await fireEvent.click(byTestId("nav-profile"));
+    await fireEvent.click(await screen.findByTestId("logout"));
+    expect((await screen.findByTestId("logout-confirm")).textContent).toContain("还有1项未同步");
+    // Back online, 先同步 sends it; nothing is left to lose and the question goes away.
+    fake.emitStatus({ online: true });
+    await fireEvent.click(byTestId("logout-sync"));
+    await waitFor(() => expect(screen.queryByTestId("logout-confirm")).toBeNull());
+    expect(fake.callsOf("sync_now").length).toBeGreaterThan(0);
+    expect(fake.callsOf("logout")).toHaveLength(0);
+    await fireEvent.click(byTestId("logout"));
+    await screen.findByTestId("login-screen");
+    expect(fake.callsOf("logout")).toHaveLength(1);
+  });
+
+  it("logs out at once when nothing waits", async () => {
+    const { fake } = await startApp({ scenario: "member", pending: 0 });
+    await fireEvent.click(byTestId("nav-profile"));
+    await fireEvent.click(await screen.findByTestId("logout"));
+    await screen.findByTestId("login-screen");
+    expect(fake.callsOf("logout")).toHaveLength(1);
+  });
+});
+
 describe("language switch", () => {
   it("on the login screen changes the texts and persists through set_locale", async () => {
     const { fake } = await startApp({ scenario: "login" });

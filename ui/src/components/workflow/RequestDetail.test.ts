@@ -124,16 +124,32 @@ describe("request detail: the secretary decides", () => {
     expect(acts(fake)[0][1]).toEqual({ action: "send_back", reason: "请补充所在企业和职务" });
   });
 
-  it("hands the step to a known approver picked by name", async () => {
-    const { fake } = await openRequest("林晓峰");
+  it("transfers the step to someone the device offers, the other steps' approvers first", async () => {
+    // The organisation's position request: 秘书处审核, then 上级会签 at the association.
+    const { fake, id } = await openRequest("职务申请");
     await click("transfer");
     await click("confirm-transfer");
     expect(byTestId("person-error").textContent).toBe("请从列表中选择人员");
-    // Known from the requests this secretary holds: 孙国栋 co-signs position requests.
-    await waitFor(() => expect(screen.getAllByTestId("person-option").length).toBeGreaterThan(0));
+    // The candidates come from the device: 孙国栋 co-signs the next step at the association
+    // (he may review here), then the association's people with accounts.
+    await waitFor(() => expect(screen.getAllByTestId("person-option").length).toBeGreaterThan(1));
+    expect(fake.callsOf("delegation_candidates")[0]).toEqual([id, ""]);
+    const first = screen.getAllByTestId("person-option")[0];
+    expect(first.dataset.reviewer).toBe("true");
+    expect(first.querySelector("[data-testid=person-name]")!.textContent).toBe("孙国栋");
+    expect(first.textContent).toContain("江苏省互联网协会 · 审核员");
+    expect(first.textContent).toContain("有审批权限");
+    // Never oneself, this step's approvers or the applicant.
+    const names = screen.getAllByTestId("person-name").map((n) => n.textContent);
+    for (const no of ["周文斌", "何晓梅", "江苏测试网络科技有限公司"]) expect(names).not.toContain(no);
+
     await type("person-search", "孙");
-    const options = await screen.findAllByTestId("person-option");
-    expect(options.map((o) => o.textContent!.trim())).toEqual(["孙国栋"]);
+    await waitFor(() => expect(fake.callsOf("delegation_candidates").at(-1)).toEqual([id, "孙"]));
+    await waitFor(() =>
+      expect(screen.getAllByTestId("person-name").every((n) => n.textContent!.includes("孙"))).toBe(true),
+    );
+    const options = screen.getAllByTestId("person-option");
+    expect(options[0].dataset.id).toBe(P.sun.id);
     await fireEvent.click(options[0]);
     expect(byTestId("person-picked").textContent).toContain("孙国栋");
     await click("confirm-transfer");
@@ -141,6 +157,30 @@ describe("request detail: the secretary decides", () => {
     expect(acts(fake)[0][1]).toEqual({ action: "transfer", to: { id: P.sun.id, name: "孙国栋" }, comment: null });
     // The step is no longer theirs.
     await waitFor(() => expect(screen.queryByTestId("approve")).toBeNull());
+  });
+
+  it("delegates to a member of the association's roster (no longer 没有可选择的人员)", async () => {
+    const { fake } = await openRequest("林晓峰");
+    await click("delegate");
+    await waitFor(() => expect(screen.getAllByTestId("person-option").length).toBeGreaterThan(1));
+    const member = screen.getAllByTestId("person-option").find((o) => o.textContent!.includes("工作站 · 会员"))!;
+    const who = fake.members.find((m) => m.account_id === member.dataset.id)!;
+    expect(member.textContent).toContain(who.phone_masked!);
+    expect(member.dataset.reviewer).toBe("false");
+    await fireEvent.click(member);
+    await type("delegate-comment", "请核实该同志的任职情况");
+    await click("confirm-delegate");
+    await waitFor(() => expect(acts(fake)).toHaveLength(1));
+    expect(acts(fake)[0][1]).toEqual({
+      action: "delegate",
+      to: { id: who.account_id, name: who.name },
+      comment: "请核实该同志的任职情况",
+    });
+
+    // A name nobody has says so.
+    await click("transfer");
+    await type("person-search", "不存在的人");
+    expect((await screen.findByTestId("person-none")).textContent).toBe("没有找到该姓名的人员");
   });
 
   it("a decision made offline that someone else beat is shown plainly as a conflict", async () => {
