@@ -5,7 +5,9 @@
 //! in and complete their profile; memberships are renewed and overridden.
 
 use huiji_domain::workflow::{MembershipStatus, OrgProfile, OrgRegistrationForm, RequestKind};
-use huiji_offline::app::{AppCore, IssueStatus, LocalStatus, RequestBox, RequestQuery, SyncEvent};
+use huiji_offline::app::{
+    AppCore, IssueStatus, LocalStatus, MembershipQuery, RequestBox, RequestQuery, SyncEvent,
+};
 use huiji_tests::{demo_node, login, ServerProcess, DEMO_PASSWORD};
 use serde_json::json;
 
@@ -449,6 +451,95 @@ async fn an_organisation_registers_without_logging_in_and_completes_its_profile(
     let session = org.org_profile_save(&profile).await.unwrap();
     assert!(!session.account.needs_profile);
     assert_eq!(org.org_profile_get().await.unwrap().postcode, "210000");
+}
+
+#[tokio::test]
+async fn a_secretary_sees_her_units_memberships_and_hands_a_step_to_someone_she_knows() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("server");
+    let server = ServerProcess::start(&data, None);
+    let base = server.base_url.clone();
+    let njmu = demo_node("南京医科大学工会");
+    let all = MembershipQuery {
+        unit_id: None,
+        status: None,
+        text: None,
+        member_id: None,
+        page: 1,
+        page_size: 50,
+    };
+
+    // 会籍管理: 张靖 sees her union's records (hers too), not 南京大学工会's.
+    let zj = app(dir.path(), "zj", &base, "13900000001").await;
+    let page = zj.unit_memberships(&all).unwrap();
+    let mut names: Vec<&str> = page.rows.iter().map(|r| r.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, vec!["张靖", "欧阳娜娜"], "{page:?}");
+    assert!(page.rows.iter().all(|r| r.unit_id == njmu.to_string()));
+    assert_eq!(page.counts.current, 2);
+    assert_eq!(page.units.len(), 1);
+    assert_eq!(page.units[0].name, "南京医科大学工会");
+    // The roster entry of 欧阳娜娜 opens her record.
+    let roster = zj
+        .search_members(&huiji_offline::app::MemberQuery {
+            text: "欧阳娜娜".into(),
+            sort: huiji_offline::app::MemberSort::Name,
+            desc: false,
+            page: 1,
+            page_size: 5,
+        })
+        .unwrap();
+    let entry = roster.items.iter().find(|m| m.name == "欧阳娜娜").unwrap();
+    let hers = zj
+        .unit_memberships(&MembershipQuery {
+            member_id: Some(entry.id.clone()),
+            ..all.clone()
+        })
+        .unwrap();
+    assert_eq!(hers.total, 1);
+    assert_eq!(hers.member_name.as_deref(), Some("欧阳娜娜"));
+
+    // The people she may hand 李春燕's join to: 欧阳娜娜 (her unit's member with an
+    // account) — not herself, not the applicant, none of the roster without accounts.
+    let todo = zj.requests_list(&query(RequestBox::Todo)).unwrap();
+    let join = todo
+        .rows
+        .iter()
+        .find(|r| r.applicant_name == "李春燕")
+        .unwrap();
+    let offered = zj.delegation_candidates(&join.id, "").unwrap();
+    let offered_names: Vec<&str> = offered.iter().map(|c| c.person.name.as_str()).collect();
+    assert_eq!(offered_names, vec!["欧阳娜娜"], "{offered:?}");
+    assert_eq!(offered[0].label, "南京医科大学工会 · 会员");
+    assert_eq!(offered[0].phone_masked.as_deref(), Some("138****0001"));
+    // The server takes the delegation to her.
+    let d = zj
+        .request_act(
+            &join.id,
+            json!({"action": "delegate", "to": offered[0].person, "comment": "请协助核实"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.local, LocalStatus::Synced, "{d:?}");
+    assert_eq!(d.body.steps[0].delegations[0].delegate.name, "欧阳娜娜");
+
+    // 李明华 decides 黄思琪's transfer first: 张靖, who decides the next step, is offered.
+    let lmh = app(dir.path(), "lmh", &base, "13900000002").await;
+    let todo = lmh.requests_list(&query(RequestBox::Todo)).unwrap();
+    let transfer = todo
+        .rows
+        .iter()
+        .find(|r| r.applicant_name == "黄思琪")
+        .unwrap();
+    let offered = lmh.delegation_candidates(&transfer.id, "张").unwrap();
+    assert_eq!(offered.len(), 1, "{offered:?}");
+    assert_eq!(offered[0].person.name, "张靖");
+    assert_eq!(offered[0].label, "南京医科大学工会 · 秘书");
+    assert!(lmh
+        .delegation_candidates(&transfer.id, "黄")
+        .unwrap()
+        .is_empty());
+    drop(server);
 }
 
 fn app_message(e: &huiji_offline::Error) -> String {
