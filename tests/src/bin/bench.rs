@@ -392,7 +392,8 @@ fn review_bench(dir: &std::path::Path) {
         .iter()
         .all(|r| r.state == RequestState::Submitted));
     println!("[review] {n} pending requests pulled and indexed in {fill:.0} ms; first open of the to-do box {open_first:.1} ms");
-    let cases: [(&str, Box<dyn Fn(u32) -> RequestQuery>); 4] = [
+    type MakeQuery<'a> = Box<dyn Fn(u32) -> RequestQuery + 'a>;
+    let cases: [(&str, MakeQuery); 4] = [
         ("open (page 1)", Box::new(|_| q(1, None, None))),
         (
             "page through (pages 1–500)",
