@@ -135,6 +135,23 @@ describe("在校师生 login tab", () => {
   });
 });
 
+describe("在校师生 through the whole app", () => {
+  it("a bound teacher logs in, finds her 工号 in 个人中心 and unbinds it; her roles there follow", async () => {
+    const { fake } = await instTab();
+    await login("20080123", "04226070");
+    await screen.findByTestId("home-secretary");
+    await fireEvent.click(byTestId("nav-profile"));
+    expect((await screen.findByTestId("inst-binding-number")).textContent).toBe("20080123");
+    const roles = () => screen.getAllByTestId("grant").map((g) => g.textContent ?? "");
+    expect(roles()).toEqual([expect.stringContaining("秘书"), expect.stringContaining("会员")]);
+    await fireEvent.click(byTestId("inst-unbind"));
+    await fireEvent.click(byTestId("inst-unbind-confirm"));
+    await screen.findByTestId("inst-unbound");
+    await waitFor(() => expect(roles()).toEqual([expect.stringContaining("秘书")]));
+    expect(fake.callsOf("institution_unbind")).toEqual([["n-xawl", null, null]]);
+  });
+});
+
 describe("校园身份 card (profile)", () => {
   async function boundAs(number: string, password: string): Promise<FakeBackend> {
     const fake = new FakeBackend({ scenario: "login" });
