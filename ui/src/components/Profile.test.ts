@@ -24,6 +24,22 @@ describe("profile (个人中心)", () => {
     expect(screen.queryByTestId("profile-id")).toBeNull();
   });
 
+  it("shows the current 入会信息 (seed 000 step 10) and applications still being handled", async () => {
+    const { fake } = await startApp({ scenario: "member" });
+    await fireEvent.click(byTestId("nav-profile"));
+    const units = await screen.findAllByTestId("join-info-unit");
+    expect(units.map((u) => u.textContent)).toEqual([expect.stringContaining("南京医科大学工会")]);
+    expect(units[0].getAttribute("data-status")).toBe("current");
+    expect(fake.callsOf("my_memberships").length).toBeGreaterThan(0);
+  });
+
+  it("says so when the person belongs to no organisation yet", async () => {
+    await startApp({ scenario: "scanner" });
+    await fireEvent.click(byTestId("nav-profile"));
+    await screen.findByTestId("join-info-none");
+    expect(screen.queryAllByTestId("join-info-unit")).toHaveLength(0);
+  });
+
   it("logs out back to the login screen", async () => {
     const { fake } = await startApp({ scenario: "member" });
     await fireEvent.click(byTestId("nav-profile"));
