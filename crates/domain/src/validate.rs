@@ -627,9 +627,51 @@ pub fn validate_password(s: &str) -> Result<()> {
     Ok(())
 }
 
+/// 工号/学号 left empty (在校师生 login, seed 003).
+pub const NUMBER_REQUIRED: DomainError = DomainError::new(
+    "NumberRequired",
+    "请输入工号/学号",
+    "Enter your staff or student number",
+);
+pub const NUMBER_INVALID: DomainError = DomainError::new(
+    "NumberInvalid",
+    "工号/学号应为4到20位字母或数字",
+    "A staff or student number is 4 to 20 letters or digits",
+);
+pub const PASSWORD_REQUIRED: DomainError =
+    DomainError::new("PasswordRequired", "请输入密码", "Enter the password");
+
+/// A 工号/学号 as the server keeps it: trimmed, letters in capitals, 4 to 20 letters or
+/// digits.
+pub fn check_institution_number(s: &str) -> Result<String> {
+    let n = s.trim().to_ascii_uppercase();
+    if n.is_empty() {
+        return Err(NUMBER_REQUIRED);
+    }
+    if !(4..=20).contains(&n.len()) || !n.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(NUMBER_INVALID);
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn institution_numbers_are_trimmed_capitalised_and_checked() {
+        let check = check_institution_number;
+        assert_eq!(check(" 2022110101 ").unwrap(), "2022110101");
+        assert_eq!(check("yk2019a01").unwrap(), "YK2019A01");
+        assert_eq!(check("").unwrap_err().code, "NumberRequired");
+        assert_eq!(check("  ").unwrap_err().code, "NumberRequired");
+        assert_eq!(check("12").unwrap_err().code, "NumberInvalid");
+        assert_eq!(check("123").unwrap_err().code, "NumberInvalid");
+        assert_eq!(check("2022-110101").unwrap_err().code, "NumberInvalid");
+        assert_eq!(check("2022 110101").unwrap_err().code, "NumberInvalid");
+        assert_eq!(check("学号2022").unwrap_err().code, "NumberInvalid");
+        assert_eq!(check(&"1".repeat(21)).unwrap_err().code, "NumberInvalid");
+    }
 
     const TODAY: SimpleDate = SimpleDate::new(2025, 6, 15);
 

@@ -605,3 +605,142 @@ pub struct MembershipOverrideRequest {
 pub struct RenewRequest {
     pub end_on: String,
 }
+
+// ---------------------------------------------------------------- 在校师生 (seed 003)
+
+/// 教职工 (工号) or 学生 (学号).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityKind {
+    Staff,
+    Student,
+}
+
+impl IdentityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentityKind::Staff => "staff",
+            IdentityKind::Student => "student",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<IdentityKind> {
+        match s {
+            "staff" => Some(IdentityKind::Staff),
+            "student" => Some(IdentityKind::Student),
+            _ => None,
+        }
+    }
+
+    /// 工号 / 学号
+    pub fn number_label(self) -> &'static str {
+        match self {
+            IdentityKind::Staff => "工号",
+            IdentityKind::Student => "学号",
+        }
+    }
+
+    /// The member category at the institution.
+    pub fn category(self) -> &'static str {
+        match self {
+            IdentityKind::Staff => "教职工",
+            IdentityKind::Student => "学生",
+        }
+    }
+}
+
+/// An institution offering this login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InstitutionView {
+    pub id: Uuid,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InstitutionLoginRequest {
+    pub institution_id: Uuid,
+    /// 工号 or 学号.
+    pub number: String,
+    pub password: String,
+}
+
+/// A bound number logs in (`token`, `expires_at`, `account`, as every login answers);
+/// an unbound one gets `needs_binding` with a ticket for `POST /institutions/bind`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InstitutionLoginResponse {
+    pub needs_binding: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Unix milliseconds (the token's end).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountView>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// Unix milliseconds (the ticket's end).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_expires_at: Option<i64>,
+    /// The person the number belongs to, masked ("林**").
+    pub name_masked: String,
+    pub kind: IdentityKind,
+    pub number: String,
+    pub institution_id: Uuid,
+    pub institution_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InstitutionBindRequest {
+    pub ticket: String,
+    pub phone: String,
+    /// From `POST /auth/sms/send` (purpose login) to that phone.
+    pub sms_code: String,
+}
+
+/// Unbind by number and password, or (signed in, both left out) the caller's own
+/// binding at the institution.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InstitutionUnbindRequest {
+    pub institution_id: Uuid,
+    #[serde(default)]
+    pub number: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InstitutionUnbindResponse {
+    pub institution_id: Uuid,
+    pub institution_name: String,
+    pub number: String,
+    pub kind: IdentityKind,
+    /// The caller's account after the change, when the caller was the one bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountView>,
+}
+
+/// One of the caller's bindings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InstitutionBindingView {
+    pub institution_id: Uuid,
+    pub institution_name: String,
+    pub number: String,
+    pub kind: IdentityKind,
+    pub real_name: String,
+    /// Unix milliseconds.
+    pub bound_at: i64,
+    /// active | retired
+    pub status: String,
+}

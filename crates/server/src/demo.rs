@@ -1143,7 +1143,7 @@ mod tests {
             day: 22,
         };
         for (number, _, name, owner, status, bound) in IDENTITIES {
-            crate::routes::institution::check_number(number).unwrap();
+            huiji_domain::validate::check_institution_number(number).unwrap();
             validate_name(name).unwrap();
             let idn = identity_id_number(*owner);
             validate_id_number(&idn, today).unwrap();

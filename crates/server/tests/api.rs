@@ -104,30 +104,10 @@ async fn openapi_declares_auth_on_every_non_public_endpoint(t: &TestApp) {
     }
 }
 
-async fn send_code(t: &TestApp, phone: &str) -> String {
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/sms/send",
-            None,
-            Some(json!({"phone": phone})),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    v["dev_code"].as_str().unwrap().to_owned()
-}
-
 async fn sms_login_registers_and_first_login_asks_for_real_name_and_id(t: &TestApp) {
     let phone = "13712345678";
-    let code = send_code(t, phone).await;
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/sms/login",
-            None,
-            Some(json!({"phone": phone, "code": code})),
-        )
-        .await;
+    let code = t.send_code(phone).await;
+    let (s, v) = t.sms_login(phone, &code).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["account"]["needs_profile"], true);
     assert_eq!(v["account"]["phone_masked"], "137****5678");
@@ -177,15 +157,8 @@ async fn sms_login_registers_and_first_login_asks_for_real_name_and_id(t: &TestA
     assert!(!v.to_string().contains(&good));
 
     // Someone else cannot claim the same ID number.
-    let code = send_code(t, "13712345679").await;
-    let (_, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/sms/login",
-            None,
-            Some(json!({"phone": "13712345679", "code": code})),
-        )
-        .await;
+    let code = t.send_code("13712345679").await;
+    let (_, v) = t.sms_login("13712345679", &code).await;
     let other = v["token"].as_str().unwrap().to_owned();
     let (s, v) = t
         .call(
@@ -202,22 +175,15 @@ async fn sms_login_registers_and_first_login_asks_for_real_name_and_id(t: &TestA
 
     // The same phone logs in to the same account next time.
     t.clock.advance_ms(61_000);
-    let code = send_code(t, phone).await;
-    let (_, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/sms/login",
-            None,
-            Some(json!({"phone": phone, "code": code})),
-        )
-        .await;
+    let code = t.send_code(phone).await;
+    let (_, v) = t.sms_login(phone, &code).await;
     assert_eq!(v["account"]["needs_profile"], false);
     assert_eq!(v["account"]["real_name"], "张靖");
 }
 
 async fn sms_codes_expire_allow_five_tries_and_are_rate_limited(t: &TestApp) {
     let phone = "15000000001";
-    let code = send_code(t, phone).await;
+    let code = t.send_code(phone).await;
     // A second code within the minute is refused.
     let (s, v) = t
         .call(
@@ -233,28 +199,14 @@ async fn sms_codes_expire_allow_five_tries_and_are_rate_limited(t: &TestApp) {
     );
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
-        let (s, v) = t
-            .call(
-                "POST",
-                "/api/v1/auth/sms/login",
-                None,
-                Some(json!({"phone": phone, "code": wrong})),
-            )
-            .await;
+        let (s, v) = t.sms_login(phone, wrong).await;
         assert_eq!(
             (s, v["code"].as_str().unwrap()),
             (StatusCode::UNAUTHORIZED, "SmsCodeWrong")
         );
     }
     // Even the right code is refused after five wrong tries.
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/sms/login",
-            None,
-            Some(json!({"phone": phone, "code": code})),
-        )
-        .await;
+    let (s, v) = t.sms_login(phone, &code).await;
     assert_eq!(
         (s, v["code"].as_str().unwrap()),
         (StatusCode::BAD_REQUEST, "SmsCodeTooManyAttempts")
@@ -262,16 +214,9 @@ async fn sms_codes_expire_allow_five_tries_and_are_rate_limited(t: &TestApp) {
 
     // A code older than five minutes is refused.
     t.clock.advance_ms(61_000);
-    let code = send_code(t, phone).await;
+    let code = t.send_code(phone).await;
     t.clock.advance_ms(5 * 60_000 + 1);
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/sms/login",
-            None,
-            Some(json!({"phone": phone, "code": code})),
-        )
-        .await;
+    let (s, v) = t.sms_login(phone, &code).await;
     assert_eq!(
         (s, v["code"].as_str().unwrap()),
         (StatusCode::BAD_REQUEST, "SmsCodeExpired")
@@ -280,7 +225,7 @@ async fn sms_codes_expire_allow_five_tries_and_are_rate_limited(t: &TestApp) {
     // Ten a day.
     for _ in 0..8 {
         t.clock.advance_ms(61_000);
-        send_code(t, phone).await;
+        t.send_code(phone).await;
     }
     t.clock.advance_ms(61_000);
     let (s, v) = t
@@ -296,7 +241,7 @@ async fn sms_codes_expire_allow_five_tries_and_are_rate_limited(t: &TestApp) {
         (StatusCode::TOO_MANY_REQUESTS, "SmsDailyLimit")
     );
     t.clock.advance_ms(24 * 3600 * 1000);
-    send_code(t, phone).await;
+    t.send_code(phone).await;
 
     // A bad phone never reaches the provider.
     let (s, v) = t
@@ -357,39 +302,18 @@ async fn ten_failed_logins_lock_the_account_for_fifteen_minutes(t: &TestApp) {
 }
 
 async fn organisations_log_in_with_credit_code_and_pending_ones_are_told_so(t: &TestApp) {
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/org/login",
-            None,
-            Some(json!({"credit_code": demo_credit_code(0), "password": DEMO_PASSWORD})),
-        )
-        .await;
+    let (s, v) = t.org_login(&demo_credit_code(0)).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["account"]["kind"], "organisation");
     assert_eq!(v["account"]["org_name"], "江苏测试网络科技有限公司");
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/org/login",
-            None,
-            Some(json!({"credit_code": demo_credit_code(2), "password": DEMO_PASSWORD})),
-        )
-        .await;
+    let (s, v) = t.org_login(&demo_credit_code(2)).await;
     assert_eq!(
         (s, v["code"].as_str().unwrap()),
         (StatusCode::FORBIDDEN, "AccountPendingReview")
     );
     let mut bad = demo_credit_code(0);
     bad.replace_range(17..18, if bad.ends_with('0') { "1" } else { "0" });
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/org/login",
-            None,
-            Some(json!({"credit_code": bad, "password": DEMO_PASSWORD})),
-        )
-        .await;
+    let (s, v) = t.org_login(&bad).await;
     assert_eq!(
         (s, v["code"].as_str().unwrap()),
         (StatusCode::BAD_REQUEST, "CreditCodeCheckChar")
@@ -1028,7 +952,7 @@ async fn concurrent_pushes_apply_each_op_once(t: &TestApp) {
     let before = t.count("records").await;
     let calls =
         (0..8).map(|_| t.call("POST", "/api/v1/sync/push", Some(&sec), Some(batch.clone())));
-    let answers = futures_join_all(calls).await;
+    let answers = common::join_all(calls).await;
     let mut applied = 0;
     for (s, v) in &answers {
         assert_eq!(*s, StatusCode::OK, "{v}");
@@ -1050,7 +974,7 @@ async fn concurrent_pushes_apply_each_op_once(t: &TestApp) {
         let body = json!({"device_id": Uuid::now_v7(), "ops": [{"op_id": Uuid::now_v7(), "record_id": rec, "kind": "member", "node_id": node(NJMU), "base_version": 1, "body": {"name": format!("张靖{}", ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"][i])}, "made_at": 0}]});
         t.call("POST", "/api/v1/sync/push", Some(&sec), Some(body))
     });
-    let answers = futures_join_all(edits).await;
+    let answers = common::join_all(edits).await;
     let statuses: Vec<String> = answers
         .iter()
         .map(|(s, v)| {
@@ -1068,38 +992,4 @@ async fn concurrent_pushes_apply_each_op_once(t: &TestApp) {
         7,
         "{statuses:?}"
     );
-}
-
-async fn futures_join_all<F: std::future::Future<Output = (StatusCode, Value)>>(
-    futs: impl Iterator<Item = F>,
-) -> Vec<(StatusCode, Value)> {
-    let mut set = Vec::new();
-    for f in futs {
-        set.push(f);
-    }
-    let mut out = Vec::new();
-    // Poll them together on this task.
-    let mut pinned: Vec<std::pin::Pin<Box<F>>> = set.into_iter().map(Box::pin).collect();
-    let mut done: Vec<Option<(StatusCode, Value)>> = vec![None; pinned.len()];
-    std::future::poll_fn(|cx| {
-        let mut all = true;
-        for (i, f) in pinned.iter_mut().enumerate() {
-            if done[i].is_none() {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => done[i] = Some(v),
-                    std::task::Poll::Pending => all = false,
-                }
-            }
-        }
-        if all {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
-    })
-    .await;
-    for d in done {
-        out.push(d.unwrap());
-    }
-    out
 }

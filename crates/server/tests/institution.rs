@@ -59,19 +59,6 @@ async fn ticket(t: &TestApp, number: &str) -> String {
     v["ticket"].as_str().unwrap().to_owned()
 }
 
-async fn send_code(t: &TestApp, phone: &str) -> String {
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/sms/send",
-            None,
-            Some(json!({"phone": phone})),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    v["dev_code"].as_str().unwrap().to_owned()
-}
-
 async fn bind(t: &TestApp, ticket: &str, phone: &str, code: &str) -> (StatusCode, Value) {
     t.call(
         "POST",
@@ -82,9 +69,15 @@ async fn bind(t: &TestApp, ticket: &str, phone: &str, code: &str) -> (StatusCode
     .await
 }
 
+/// `POST /institutions/unbind`, signed in or not.
+async fn unbind(t: &TestApp, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+    t.call("POST", "/api/v1/institutions/unbind", token, Some(body))
+        .await
+}
+
 /// Binds with a fresh code; returns the login answer.
 async fn bind_ok(t: &TestApp, ticket: &str, phone: &str) -> Value {
-    let code = send_code(t, phone).await;
+    let code = t.send_code(phone).await;
     let (s, v) = bind(t, ticket, phone, &code).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     v
@@ -92,10 +85,20 @@ async fn bind_ok(t: &TestApp, ticket: &str, phone: &str) -> Value {
 
 /// Binding with a fresh code is refused with `want`.
 async fn refused(t: &TestApp, ticket: &str, phone: &str, want: (StatusCode, &str)) -> Value {
-    let code = send_code(t, phone).await;
+    let code = t.send_code(phone).await;
     let (s, v) = bind(t, ticket, phone, &code).await;
     assert_eq!((s, v["code"].as_str().unwrap_or("")), want, "{v}");
     v
+}
+
+/// The roles of an account's grants.
+fn roles_of(account: &Value) -> Vec<&str> {
+    account["grants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["role"].as_str().unwrap())
+        .collect()
 }
 
 fn member_at_xau(account: &Value) -> bool {
@@ -104,12 +107,6 @@ fn member_at_xau(account: &Value) -> bool {
         .unwrap()
         .iter()
         .any(|g| g["role"] == "member" && g["node_id"] == xau().as_str())
-}
-
-async fn me(t: &TestApp, token: &str) -> Value {
-    let (s, v) = t.call("GET", "/api/v1/me", Some(token), None).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    v
 }
 
 /// Live (not deleted) records of `kind` owned by `account`: their bodies.
@@ -165,7 +162,7 @@ async fn an_unbound_student_binds_a_new_phone_and_becomes_a_member(t: &TestApp) 
     assert_eq!(account["needs_profile"], true);
     assert!(member_at_xau(account), "{account}");
     let id = account["id"].as_str().unwrap().to_owned();
-    assert!(member_at_xau(&me(t, &token).await));
+    assert!(member_at_xau(&t.me(&token).await));
 
     // A membership (学生, with its history) and a roster entry at the institution.
     let ms = records_of(t, "membership", &id).await;
@@ -197,17 +194,10 @@ async fn an_unbound_student_binds_a_new_phone_and_becomes_a_member(t: &TestApp) 
     assert!(v.get("ticket").is_none());
     assert_eq!(v["account"]["id"], id.as_str());
     let token2 = v["token"].as_str().unwrap();
-    assert_eq!(me(t, token2).await["id"], id.as_str());
+    assert_eq!(t.me(token2).await["id"], id.as_str());
     // So does the phone (SMS login), to the same account.
     let code = send_code_later(t, phone).await;
-    let (_, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/sms/login",
-            None,
-            Some(json!({"phone": phone, "code": code})),
-        )
-        .await;
+    let (_, v) = t.sms_login(phone, &code).await;
     assert_eq!(v["account"]["id"], id.as_str());
 }
 
@@ -217,18 +207,13 @@ async fn a_bound_number_logs_straight_in(t: &TestApp) {
     assert_eq!(v["needs_binding"], false);
     assert_eq!(v["kind"], "staff");
     assert_eq!(v["account"]["id"], demo_id(QIAN).to_string());
-    let roles: Vec<&str> = v["account"]["grants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["role"].as_str().unwrap())
-        .collect();
+    let roles = roles_of(&v["account"]);
     assert!(
         roles.contains(&"secretary") && roles.contains(&"member"),
         "{roles:?}"
     );
     let token = v["token"].as_str().unwrap();
-    assert_eq!(me(t, token).await["real_name"], "钱文静");
+    assert_eq!(t.me(token).await["real_name"], "钱文静");
     // Letters and spaces around the number do not matter.
     let (s, _) = login(t, " 20080123 ", &password_of("20080123")).await;
     assert_eq!(s, StatusCode::OK);
@@ -336,14 +321,12 @@ async fn ten_wrong_passwords_lock_the_number(t: &TestApp) {
         "{v}"
     );
     // Unbinding with the password is locked too.
-    let (s, _) = t
-        .call(
-            "POST",
-            "/api/v1/institutions/unbind",
-            None,
-            Some(json!({"institution_id": xau(), "number": "2023110205", "password": right})),
-        )
-        .await;
+    let (s, _) = unbind(
+        t,
+        None,
+        json!({"institution_id": xau(), "number": "2023110205", "password": right}),
+    )
+    .await;
     assert_eq!(s, StatusCode::LOCKED);
     // Other numbers are not affected.
     let (s, _) = login(t, "2022110101", &password_of("2022110101")).await;
@@ -373,7 +356,7 @@ async fn binding_conflicts_are_refused_with_their_codes(t: &TestApp) {
 
     // A wrong code is the SMS check's error, and the ticket stays good.
     let lin = ticket(t, "2022110101").await;
-    let code = send_code(t, "13611112204").await;
+    let code = t.send_code("13611112204").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let (s, v) = bind(t, &lin, "13611112204", wrong).await;
     assert_eq!(
@@ -406,7 +389,7 @@ async fn binding_conflicts_are_refused_with_their_codes(t: &TestApp) {
 /// A code for a phone that had one less than a minute ago.
 async fn send_code_later(t: &TestApp, phone: &str) -> String {
     t.clock.advance_ms(61_000);
-    send_code(t, phone).await
+    t.send_code(phone).await
 }
 
 async fn an_existing_account_binds_its_own_number(t: &TestApp) {
@@ -414,33 +397,16 @@ async fn an_existing_account_binds_its_own_number(t: &TestApp) {
     let v = bind_ok(t, &zheng, ZHENG).await;
     assert_eq!(v["account"]["id"], demo_id(ZHENG).to_string());
     assert_eq!(v["account"]["needs_profile"], false);
-    let roles: Vec<&str> = v["account"]["grants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["role"].as_str().unwrap())
-        .collect();
+    let roles = roles_of(&v["account"]);
     assert!(
         roles.contains(&"reviewer") && roles.contains(&"member"),
         "{roles:?}"
     );
     // Unbinding takes away the member grant it gave, nothing else.
     let token = v["token"].as_str().unwrap().to_owned();
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/institutions/unbind",
-            Some(&token),
-            Some(json!({"institution_id": xau()})),
-        )
-        .await;
+    let (s, v) = unbind(t, Some(&token), json!({"institution_id": xau()})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let roles: Vec<&str> = v["account"]["grants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["role"].as_str().unwrap())
-        .collect();
+    let roles = roles_of(&v["account"]);
     assert_eq!(roles, ["reviewer"]);
 
     // A member who joined before binding keeps the membership after unbinding.
@@ -459,14 +425,12 @@ async fn an_existing_account_binds_its_own_number(t: &TestApp) {
     let v = bind_ok(t, &again, ZHENG).await;
     assert!(member_at_xau(&v["account"]));
     assert_eq!(records_of(t, "membership", &acc).await.len(), memberships);
-    let (s, _) = t
-        .call(
-            "POST",
-            "/api/v1/institutions/unbind",
-            None,
-            Some(json!({"institution_id": xau(), "number": "20120456", "password": password_of("20120456")})),
-        )
-        .await;
+    let (s, _) = unbind(
+        t,
+        None,
+        json!({"institution_id": xau(), "number": "20120456", "password": password_of("20120456")}),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     let n: i64 =
         sqlx::query("SELECT COUNT(*) FROM grants WHERE account_id = $1 AND role = 'member'")
@@ -483,7 +447,7 @@ async fn unbind_then_bind_the_new_number_after_going_on_to_graduate_study(t: &Te
     let han = demo_id(HAN_XUE_PHONE).to_string();
     // The demo: 韩雪 is a member through her 本科 学号, now retired.
     let token = t.login(HAN_XUE_PHONE).await;
-    assert!(member_at_xau(&me(t, &token).await));
+    assert!(member_at_xau(&t.me(&token).await));
     let old_membership = records_of(t, "membership", &han).await;
     assert_eq!(old_membership.len(), 1);
     assert_eq!(
@@ -493,7 +457,7 @@ async fn unbind_then_bind_the_new_number_after_going_on_to_graduate_study(t: &Te
 
     // The new 学号 cannot be bound while the old one holds her phone.
     let ticket_new = ticket(t, "2023210318").await;
-    let code = send_code(t, HAN_XUE_PHONE).await;
+    let code = t.send_code(HAN_XUE_PHONE).await;
     let (s, v) = bind(t, &ticket_new, HAN_XUE_PHONE, &code).await;
     assert_eq!(
         (s, v["code"].as_str()),
@@ -502,26 +466,12 @@ async fn unbind_then_bind_the_new_number_after_going_on_to_graduate_study(t: &Te
 
     // Unbinding the old number: its password, even though it is retired.
     let unbind_old = |password: String| json!({"institution_id": xau(), "number": "2019110318", "password": password});
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/institutions/unbind",
-            None,
-            Some(unbind_old("bad-pass-1".into())),
-        )
-        .await;
+    let (s, v) = unbind(t, None, unbind_old("bad-pass-1".into())).await;
     assert_eq!(
         (s, v["code"].as_str()),
         (StatusCode::UNAUTHORIZED, Some("InstitutionLoginFailed"))
     );
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/institutions/unbind",
-            None,
-            Some(unbind_old(password_of("2019110318"))),
-        )
-        .await;
+    let (s, v) = unbind(t, None, unbind_old(password_of("2019110318"))).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["number"], "2019110318");
     assert_eq!(v["kind"], "student");
@@ -531,7 +481,7 @@ async fn unbind_then_bind_the_new_number_after_going_on_to_graduate_study(t: &Te
     );
     // The grant it gave is gone, the membership ended with its history, the roster
     // entry taken out.
-    assert!(!member_at_xau(&me(t, &token).await));
+    assert!(!member_at_xau(&t.me(&token).await));
     let ms = records_of(t, "membership", &han).await;
     assert_eq!(ms[0]["status"], "ended");
     let what: Vec<&str> = ms[0]["history"]
@@ -543,14 +493,7 @@ async fn unbind_then_bind_the_new_number_after_going_on_to_graduate_study(t: &Te
     assert!(what.contains(&"withdrawn"), "{what:?}");
     assert!(records_of(t, "member", &han).await.is_empty());
     // A second unbind finds nothing bound.
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/institutions/unbind",
-            None,
-            Some(unbind_old(password_of("2019110318"))),
-        )
-        .await;
+    let (s, v) = unbind(t, None, unbind_old(password_of("2019110318"))).await;
     assert_eq!(
         (s, v["code"].as_str()),
         (StatusCode::CONFLICT, Some("NumberNotBound"))
@@ -582,37 +525,16 @@ async fn a_signed_in_person_unbinds_their_own_number(t: &TestApp) {
     let token = v["token"].as_str().unwrap().to_owned();
     let id = v["account"]["id"].as_str().unwrap().to_owned();
     // Anonymous, without number and password: who?
-    let (s, _) = t
-        .call(
-            "POST",
-            "/api/v1/institutions/unbind",
-            None,
-            Some(json!({"institution_id": xau()})),
-        )
-        .await;
+    let (s, _) = unbind(t, None, json!({"institution_id": xau()})).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     // Someone with no binding there.
     let other = t.login("13900000001").await;
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/institutions/unbind",
-            Some(&other),
-            Some(json!({"institution_id": xau()})),
-        )
-        .await;
+    let (s, v) = unbind(t, Some(&other), json!({"institution_id": xau()})).await;
     assert_eq!(
         (s, v["code"].as_str()),
         (StatusCode::NOT_FOUND, Some("NoBinding"))
     );
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/institutions/unbind",
-            Some(&token),
-            Some(json!({"institution_id": xau()})),
-        )
-        .await;
+    let (s, v) = unbind(t, Some(&token), json!({"institution_id": xau()})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["number"], "2022110101");
     assert_eq!(v["account"]["id"], id.as_str());
@@ -622,7 +544,7 @@ async fn a_signed_in_person_unbinds_their_own_number(t: &TestApp) {
         .await;
     assert_eq!(v, json!([]));
     // The token still works (the account stays), and the number asks to be bound again.
-    assert_eq!(me(t, &token).await["id"], id.as_str());
+    assert_eq!(t.me(&token).await["id"], id.as_str());
     let again = ticket(t, "2022110101").await;
     let v = bind_ok_later(t, &again, "13611112205").await;
     assert_eq!(v["account"]["id"], id.as_str());
@@ -643,7 +565,7 @@ async fn tickets_expire_after_ten_minutes_and_serve_once(t: &TestApp) {
 
     let late = ticket(t, "20210315").await;
     t.clock.advance_ms(10 * 60_000);
-    let code = send_code(t, "13611112206").await;
+    let code = t.send_code("13611112206").await;
     let (s, v) = bind(t, &late, "13611112206", &code).await;
     assert_eq!(
         (s, v["code"].as_str().unwrap()),

@@ -58,30 +58,10 @@ fn year(t: &TestApp) -> String {
     today_cst(t.state.now()).year.to_string()
 }
 
-async fn send_code(t: &TestApp, phone: &str) -> String {
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/sms/send",
-            None,
-            Some(json!({"phone": phone})),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    v["dev_code"].as_str().unwrap().to_owned()
-}
-
 /// A new person with real name and ID number; returns (token, account id).
 async fn person(t: &TestApp, phone: &str, name: &str, n: usize) -> (String, String) {
-    let code = send_code(t, phone).await;
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/sms/login",
-            None,
-            Some(json!({"phone": phone, "code": code})),
-        )
-        .await;
+    let code = t.send_code(phone).await;
+    let (s, v) = t.sms_login(phone, &code).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let token = v["token"].as_str().unwrap().to_owned();
     let (s, v) = t
@@ -242,12 +222,6 @@ async fn roster_total(t: &TestApp, token: &str, unit: &str) -> i64 {
     v["total"].as_i64().unwrap()
 }
 
-async fn me(t: &TestApp, token: &str) -> Value {
-    let (s, v) = t.call("GET", "/api/v1/me", Some(token), None).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    v
-}
-
 fn has_grant(me: &Value, role: &str, unit: &str) -> bool {
     me["grants"]
         .as_array()
@@ -335,7 +309,7 @@ async fn join_approved_with_a_bill_makes_membership_order_roster_and_grant(t: &T
     assert!(of_kind(&mine, "notification")
         .iter()
         .any(|n| n["body"]["title"].as_str().unwrap().contains("已通过")));
-    assert!(has_grant(&me(t, &p).await, "member", NJMU));
+    assert!(has_grant(&t.me(&p).await, "member", NJMU));
     // SMS on submission (to the secretary) and on the decision (to the applicant).
     let to_sec = t.sms_to(ZHANG, "王小明提交了入会申请").await;
     assert!(
@@ -423,7 +397,7 @@ async fn transfer_ends_the_first_membership_and_starts_the_second(t: &TestApp) {
     assert!(roster
         .iter()
         .any(|r| r["node_id"] == node(NJU).as_str() && r["deleted"] == false));
-    let acct = me(t, &m).await;
+    let acct = t.me(&m).await;
     assert!(has_grant(&acct, "member", NJU) && !has_grant(&acct, "member", NJMU));
 }
 
@@ -1017,6 +991,23 @@ async fn attachments_are_typed_by_content_and_private(t: &TestApp) {
     );
 }
 
+/// An organisation registration's state by credit code or phone (no login).
+async fn registration_status(t: &TestApp, q: &str) -> (StatusCode, Value) {
+    let uri = format!("/api/v1/org-registrations/status?q={q}");
+    t.call("GET", &uri, None, None).await
+}
+
+/// The organisation registration with this credit code in `token`'s to-do box.
+async fn registration_to_review(t: &TestApp, token: &str, credit_code: &str) -> Value {
+    boxed(t, token, "box=todo&kind=org_registration").await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["body"]["form"]["credit_code"] == credit_code)
+        .cloned()
+        .unwrap()
+}
+
 async fn organisation_registration_review_login_and_profile(t: &TestApp) {
     let (s, v) = t
         .call("GET", "/api/v1/org-registrations/associations", None, None)
@@ -1078,45 +1069,20 @@ async fn organisation_registration_review_login_and_profile(t: &TestApp) {
 
     // Status by credit code, by either phone; unknown is 404.
     for q in [cc.clone(), "13951200002".into(), "139 5120 0001".into()] {
-        let (s, v) = t
-            .call(
-                "GET",
-                &format!(
-                    "/api/v1/org-registrations/status?q={}",
-                    q.replace(' ', "%20")
-                ),
-                None,
-                None,
-            )
-            .await;
+        let (s, v) = registration_status(t, &q.replace(' ', "%20")).await;
         assert_eq!(s, StatusCode::OK, "{q}: {v}");
         assert_eq!(v["unit_name"], "南京新创软件有限公司");
         assert_eq!(v["association_name"], "江苏省互联网协会");
         assert_eq!(v["state_label"], "审核中");
     }
-    let (s, v) = t
-        .call(
-            "GET",
-            "/api/v1/org-registrations/status?q=13000000000",
-            None,
-            None,
-        )
-        .await;
+    let (s, v) = registration_status(t, "13000000000").await;
     assert_eq!(
         (s, v["code"].as_str()),
         (StatusCode::NOT_FOUND, Some("OrgNotFound"))
     );
     assert_eq!(v["message"], "未查询到注册信息");
 
-    let login = || {
-        t.call(
-            "POST",
-            "/api/v1/auth/org/login",
-            None,
-            Some(json!({"credit_code": cc, "password": DEMO_PASSWORD})),
-        )
-    };
-    let (s, v) = login().await;
+    let (s, v) = t.org_login(&cc).await;
     assert_eq!(
         (s, v["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("AccountPendingReview"))
@@ -1124,26 +1090,12 @@ async fn organisation_registration_review_login_and_profile(t: &TestApp) {
 
     // The association's secretary approves.
     let zhou = t.login(ZHOU).await;
-    let todo = boxed(t, &zhou, "box=todo&kind=org_registration").await;
-    let req = todo["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["body"]["applicant"]["name"] == "南京新创软件有限公司")
-        .cloned()
-        .unwrap();
-    assert_eq!(req["body"]["form"]["credit_code"], cc.as_str());
+    let req = registration_to_review(t, &zhou, &cc).await;
+    assert_eq!(req["body"]["applicant"]["name"], "南京新创软件有限公司");
     assert!(req["body"]["form"].get("password").is_none());
     let req = act_ok(t, &zhou, &req, json!({"action": "approve"})).await;
     assert_eq!(req["body"]["state"], "approved");
-    let (_, v) = t
-        .call(
-            "GET",
-            &format!("/api/v1/org-registrations/status?q={cc}"),
-            None,
-            None,
-        )
-        .await;
+    let (_, v) = registration_status(t, &cc).await;
     assert_eq!(v["state"], "approved");
     // The organisation hears of it on its contact's phone.
     let sms = t.sms_to("13951200002", "已审核通过").await;
@@ -1152,7 +1104,7 @@ async fn organisation_registration_review_login_and_profile(t: &TestApp) {
         "{sms:?}"
     );
 
-    let (s, v) = login().await;
+    let (s, v) = t.org_login(&cc).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["account"]["needs_profile"], true);
     let org = v["token"].as_str().unwrap().to_owned();
@@ -1189,7 +1141,7 @@ async fn organisation_registration_review_login_and_profile(t: &TestApp) {
         (s, v["postcode"].as_str()),
         (StatusCode::OK, Some("210012"))
     );
-    assert_eq!(me(t, &org).await["needs_profile"], false);
+    assert_eq!(t.me(&org).await["needs_profile"], false);
     // A person has no organisation profile to fill in.
     let (s, v) = t
         .call("PUT", "/api/v1/org/profile", Some(&zhou), Some(profile))
@@ -1210,14 +1162,7 @@ async fn organisation_registration_review_login_and_profile(t: &TestApp) {
     let cc2 = demo_credit_code(21);
     let (s, _) = register(form("苏州晨星数据有限公司", &cc2), true).await;
     assert_eq!(s, StatusCode::CREATED);
-    let todo = boxed(t, &zhou, "box=todo&kind=org_registration").await;
-    let req = todo["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["body"]["form"]["credit_code"] == cc2.as_str())
-        .cloned()
-        .unwrap();
+    let req = registration_to_review(t, &zhou, &cc2).await;
     act_ok(
         t,
         &zhou,
@@ -1225,24 +1170,10 @@ async fn organisation_registration_review_login_and_profile(t: &TestApp) {
         json!({"action": "reject", "reason": "营业执照信息与填报不一致"}),
     )
     .await;
-    let (_, v) = t
-        .call(
-            "GET",
-            &format!("/api/v1/org-registrations/status?q={cc2}"),
-            None,
-            None,
-        )
-        .await;
+    let (_, v) = registration_status(t, &cc2).await;
     assert_eq!(v["state"], "rejected");
     assert_eq!(v["reason"], "营业执照信息与填报不一致");
-    let (s, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/org/login",
-            None,
-            Some(json!({"credit_code": cc2, "password": DEMO_PASSWORD})),
-        )
-        .await;
+    let (s, v) = t.org_login(&cc2).await;
     assert_eq!(
         (s, v["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("AccountRejected"))
@@ -1254,7 +1185,7 @@ async fn organisation_registration_review_login_and_profile(t: &TestApp) {
         (StatusCode::CREATED, Some("submitted")),
         "{v}"
     );
-    let (s, v) = login_as(t, &cc2).await;
+    let (s, v) = t.org_login(&cc2).await;
     assert_eq!(
         (s, v["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("AccountPendingReview"))
@@ -1263,14 +1194,7 @@ async fn organisation_registration_review_login_and_profile(t: &TestApp) {
     // Sent back: registering again resubmits the same request with the new form.
     let cc3 = demo_credit_code(22);
     register(form("无锡远望物联有限公司", &cc3), true).await;
-    let todo = boxed(t, &zhou, "box=todo&kind=org_registration").await;
-    let req = todo["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["body"]["form"]["credit_code"] == cc3.as_str())
-        .cloned()
-        .unwrap();
+    let req = registration_to_review(t, &zhou, &cc3).await;
     act_ok(
         t,
         &zhou,
@@ -1278,14 +1202,7 @@ async fn organisation_registration_review_login_and_profile(t: &TestApp) {
         json!({"action": "send_back", "reason": "联系人手机号有误"}),
     )
     .await;
-    let (_, v) = t
-        .call(
-            "GET",
-            &format!("/api/v1/org-registrations/status?q={cc3}"),
-            None,
-            None,
-        )
-        .await;
+    let (_, v) = registration_status(t, &cc3).await;
     assert_eq!(
         (v["state"].as_str(), v["reason"].as_str()),
         (Some("returned"), Some("联系人手机号有误"))
@@ -1317,16 +1234,6 @@ async fn organisation_registration_review_login_and_profile(t: &TestApp) {
     assert_eq!(s, StatusCode::CONFLICT);
 }
 
-async fn login_as(t: &TestApp, cc: &str) -> (StatusCode, Value) {
-    t.call(
-        "POST",
-        "/api/v1/auth/org/login",
-        None,
-        Some(json!({"credit_code": cc, "password": DEMO_PASSWORD})),
-    )
-    .await
-}
-
 fn set_today(t: &TestApp, date: &str) {
     let target = start_ms_cst(parse_date(date).unwrap()) + 10 * 3_600_000;
     t.clock.advance_ms(target - t.state.now());
@@ -1349,6 +1256,18 @@ async fn membership_body(t: &TestApp, id: &str) -> Value {
         .try_get(0)
         .unwrap();
     serde_json::from_str(&body).unwrap()
+}
+
+/// `POST /memberships/{id}/status` or `…/renew` as `token`.
+async fn membership_act(
+    t: &TestApp,
+    token: &str,
+    id: &str,
+    act: &str,
+    body: Value,
+) -> (StatusCode, Value) {
+    let uri = format!("/api/v1/memberships/{id}/{act}");
+    t.call("POST", &uri, Some(token), Some(body)).await
 }
 
 async fn membership_status_job_override_and_renewal(t: &TestApp) {
@@ -1390,39 +1309,30 @@ async fn membership_status_job_override_and_renewal(t: &TestApp) {
 
     // A manual override, with a reason, wins over the dates until cleared.
     let sec = t.login(ZHANG).await;
-    let url = format!("/api/v1/memberships/{mid}/status");
-    let (s, v) = t
-        .call(
-            "POST",
-            &url,
-            Some(&sec),
-            Some(json!({"status": "current", "reason": " "})),
-        )
-        .await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("ReasonRequired"))
-    );
-    let (s, v) = t
-        .call(
-            "POST",
-            &url,
-            Some(&sec),
-            Some(json!({"status": "ended", "reason": "退会"})),
-        )
-        .await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("OverrideInvalid"))
-    );
-    let (s, v) = t
-        .call(
-            "POST",
-            &url,
-            Some(&sec),
-            Some(json!({"status": "current", "reason": "会费已线下缴纳，待财务确认"})),
-        )
-        .await;
+    for (body, code) in [
+        (
+            json!({"status": "current", "reason": " "}),
+            "ReasonRequired",
+        ),
+        (
+            json!({"status": "ended", "reason": "退会"}),
+            "OverrideInvalid",
+        ),
+    ] {
+        let (s, v) = membership_act(t, &sec, &mid, "status", body).await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(code))
+        );
+    }
+    let (s, v) = membership_act(
+        t,
+        &sec,
+        &mid,
+        "status",
+        json!({"status": "current", "reason": "会费已线下缴纳，待财务确认"}),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["body"]["status"], "current");
     assert_eq!(v["body"]["override_status"]["by"]["name"], "张靖");
@@ -1434,47 +1344,37 @@ async fn membership_status_job_override_and_renewal(t: &TestApp) {
         "the override wins"
     );
     let sec = t.login(ZHANG).await;
-    let (s, v) = t
-        .call(
-            "POST",
-            &url,
-            Some(&sec),
-            Some(json!({"status": null, "reason": "财务已确认未缴费"})),
-        )
-        .await;
+    let (s, v) = membership_act(
+        t,
+        &sec,
+        &mid,
+        "status",
+        json!({"status": null, "reason": "财务已确认未缴费"}),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["body"]["status"], "expired");
     assert!(v["body"]["override_status"].is_null());
 
     // Renewal: a new end date after the old one.
-    let url = format!("/api/v1/memberships/{mid}/renew");
-    let (s, v) = t
-        .call(
-            "POST",
-            &url,
-            Some(&sec),
-            Some(json!({"end_on": format!("{y}-06-30")})),
-        )
-        .await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("DateOrder"))
-    );
-    let (s, v) = t
-        .call("POST", &url, Some(&sec), Some(json!({"end_on": "明年"})))
-        .await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("DateInvalid"))
-    );
-    let (s, v) = t
-        .call(
-            "POST",
-            &url,
-            Some(&sec),
-            Some(json!({"end_on": format!("{}-12-31", y + 1)})),
-        )
-        .await;
+    for (body, code) in [
+        (json!({"end_on": format!("{y}-06-30")}), "DateOrder"),
+        (json!({"end_on": "明年"}), "DateInvalid"),
+    ] {
+        let (s, v) = membership_act(t, &sec, &mid, "renew", body).await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(code))
+        );
+    }
+    let (s, v) = membership_act(
+        t,
+        &sec,
+        &mid,
+        "renew",
+        json!({"end_on": format!("{}-12-31", y + 1)}),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["body"]["status"], "current");
     assert!(v["body"]["history"]
@@ -1483,14 +1383,14 @@ async fn membership_status_job_override_and_renewal(t: &TestApp) {
         .iter()
         .any(|h| h["what"] == "renewed"));
     assert_eq!(refresh(t).await, 0);
-    let (s, _) = t
-        .call(
-            "POST",
-            &format!("/api/v1/memberships/{}/renew", Uuid::now_v7()),
-            Some(&sec),
-            Some(json!({"end_on": "2030-12-31"})),
-        )
-        .await;
+    let (s, _) = membership_act(
+        t,
+        &sec,
+        &Uuid::now_v7().to_string(),
+        "renew",
+        json!({"end_on": "2030-12-31"}),
+    )
+    .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
@@ -1527,15 +1427,8 @@ async fn the_same_submission_twice_is_stored_once(t: &TestApp) {
 
 async fn submission_preconditions(t: &TestApp) {
     // No real name yet.
-    let code = send_code(t, "13611110016").await;
-    let (_, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/sms/login",
-            None,
-            Some(json!({"phone": "13611110016", "code": code})),
-        )
-        .await;
+    let code = t.send_code("13611110016").await;
+    let (_, v) = t.sms_login("13611110016", &code).await;
     let anon = v["token"].as_str().unwrap().to_owned();
     let (s, v) = submit(t, &anon, "join", join_form(NJMU, "企业职工"), json!({})).await;
     assert_eq!(
@@ -1657,7 +1550,7 @@ async fn submission_preconditions(t: &TestApp) {
     assert_eq!(roster_total(t, &sec, NJMU).await, before - 1);
     let ms = of_kind(&pull_all(t, &m).await, "membership")[0].clone();
     assert_eq!(ms["body"]["status"], "ended");
-    assert!(!has_grant(&me(t, &m).await, "member", NJMU));
+    assert!(!has_grant(&t.me(&m).await, "member", NJMU));
 }
 
 async fn demo_gives_every_secretary_a_todo_list(t: &TestApp) {
@@ -1694,14 +1587,7 @@ async fn demo_gives_every_secretary_a_todo_list(t: &TestApp) {
         boxed(t, &zhou, "box=todo&kind=org_registration").await["total"],
         1
     );
-    let (s, v) = t
-        .call(
-            "GET",
-            &format!("/api/v1/org-registrations/status?q={}", demo_credit_code(2)),
-            None,
-            None,
-        )
-        .await;
+    let (s, v) = registration_status(t, &demo_credit_code(2)).await;
     assert_eq!(
         (s, v["unit_name"].as_str()),
         (StatusCode::OK, Some("苏州数联科技有限公司"))
@@ -1720,14 +1606,7 @@ async fn demo_gives_every_secretary_a_todo_list(t: &TestApp) {
         "{services:?}"
     );
     // Demo organisations have their profiles.
-    let (_, v) = t
-        .call(
-            "POST",
-            "/api/v1/auth/org/login",
-            None,
-            Some(json!({"credit_code": demo_credit_code(0), "password": DEMO_PASSWORD})),
-        )
-        .await;
+    let (_, v) = t.org_login(&demo_credit_code(0)).await;
     assert_eq!(v["account"]["needs_profile"], false);
 }
 

@@ -4,8 +4,12 @@
 //! 本科生读研). Everything here needs the server; the bindings last seen are kept so the
 //! profile shows them offline.
 
-use huiji_domain::validate::validate_phone;
-use huiji_domain::wire::{AccountView, LoginResponse};
+use huiji_domain::validate::{check_institution_number, validate_phone, PASSWORD_REQUIRED};
+pub use huiji_domain::wire::IdentityKind;
+use huiji_domain::wire::{
+    InstitutionBindRequest, InstitutionBindingView as BindingAnswer, InstitutionLoginRequest,
+    InstitutionLoginResponse, InstitutionUnbindRequest, InstitutionUnbindResponse, LoginResponse,
+};
 use huiji_domain::DomainError;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -18,18 +22,6 @@ use crate::error::{Error, Result};
 
 const KEY_BINDINGS: &str = "institution_bindings";
 
-pub const NUMBER_REQUIRED: DomainError = DomainError::new(
-    "NumberRequired",
-    "请输入工号/学号",
-    "Enter your staff or student number",
-);
-pub const NUMBER_INVALID: DomainError = DomainError::new(
-    "NumberInvalid",
-    "工号/学号应为4到20位字母或数字",
-    "A staff or student number is 4 to 20 letters or digits",
-);
-pub const PASSWORD_REQUIRED: DomainError =
-    DomainError::new("PasswordRequired", "请输入密码", "Enter the password");
 pub const INSTITUTION_REQUIRED: DomainError = DomainError::new(
     "InstitutionRequired",
     "请选择学校",
@@ -43,14 +35,6 @@ pub const CODE_REQUIRED: DomainError =
 pub struct InstitutionOption {
     pub id: String,
     pub name: String,
-}
-
-/// 教职工 (工号) or 学生 (学号).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum IdentityKind {
-    Staff,
-    Student,
 }
 
 /// What a number's login gives: a session (bound), or the binding step (unbound) with
@@ -105,60 +89,6 @@ pub fn decls(cfg: &ts_rs::Config) -> Vec<String> {
     ]
 }
 
-// The server's answers (crates/server/src/routes/institution.rs).
-
-#[derive(Deserialize)]
-struct LoginAnswer {
-    needs_binding: bool,
-    #[serde(default)]
-    token: Option<String>,
-    #[serde(default)]
-    expires_at: Option<i64>,
-    #[serde(default)]
-    account: Option<AccountView>,
-    #[serde(default)]
-    ticket: Option<String>,
-    #[serde(default)]
-    ticket_expires_at: Option<i64>,
-    name_masked: String,
-    kind: IdentityKind,
-    number: String,
-    institution_id: Uuid,
-    institution_name: String,
-}
-
-#[derive(Deserialize)]
-struct UnbindAnswer {
-    institution_name: String,
-    number: String,
-    kind: IdentityKind,
-    #[serde(default)]
-    account: Option<AccountView>,
-}
-
-#[derive(Deserialize)]
-struct BindingAnswer {
-    institution_id: Uuid,
-    institution_name: String,
-    number: String,
-    kind: IdentityKind,
-    real_name: String,
-    bound_at: i64,
-    status: String,
-}
-
-/// 工号/学号 as the server keeps it: trimmed, letters in capitals.
-pub fn check_number(s: &str) -> std::result::Result<String, DomainError> {
-    let n = s.trim().to_ascii_uppercase();
-    if n.is_empty() {
-        return Err(NUMBER_REQUIRED);
-    }
-    if !(4..=20).contains(&n.len()) || !n.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(NUMBER_INVALID);
-    }
-    Ok(n)
-}
-
 fn institution_id(s: &str) -> Result<Uuid> {
     let s = s.trim();
     if s.is_empty() {
@@ -182,18 +112,19 @@ impl AppCore {
         number: &str,
         password: &str,
     ) -> Result<InstitutionLoginView> {
-        let id = institution_id(institution)?;
-        let number = check_number(number)?;
+        let institution_id = institution_id(institution)?;
+        let number = check_institution_number(number)?;
         if password.is_empty() {
             return Err(PASSWORD_REQUIRED.into());
         }
-        let a: LoginAnswer = self
+        let request = InstitutionLoginRequest {
+            institution_id,
+            number,
+            password: password.to_string(),
+        };
+        let a: InstitutionLoginResponse = self
             .remote()?
-            .post(
-                "/api/v1/institutions/login",
-                None,
-                &serde_json::json!({"institution_id": id, "number": number, "password": password}),
-            )
+            .post("/api/v1/institutions/login", None, &request)
             .await?;
         let session = match (a.needs_binding, a.token, a.expires_at, a.account) {
             (false, Some(token), Some(expires_at), Some(account)) => {
@@ -237,13 +168,14 @@ impl AppCore {
         if code.trim().is_empty() {
             return Err(CODE_REQUIRED.into());
         }
+        let request = InstitutionBindRequest {
+            ticket: ticket.trim().to_string(),
+            phone: phone.as_str().to_string(),
+            sms_code: code.trim().to_string(),
+        };
         let login: LoginResponse = self
             .remote()?
-            .post(
-                "/api/v1/institutions/bind",
-                None,
-                &serde_json::json!({"ticket": ticket.trim(), "phone": phone.as_str(), "sms_code": code.trim()}),
-            )
+            .post("/api/v1/institutions/bind", None, &request)
             .await?;
         let session = self.start_session(login)?;
         self.refresh_bindings().await;
@@ -258,24 +190,27 @@ impl AppCore {
         number: Option<&str>,
         password: Option<&str>,
     ) -> Result<InstitutionUnbindView> {
-        let id = institution_id(institution)?;
-        let mut body = serde_json::json!({ "institution_id": id });
+        let mut request = InstitutionUnbindRequest {
+            institution_id: institution_id(institution)?,
+            number: None,
+            password: None,
+        };
         if number.is_some() || password.is_some() {
-            let number = check_number(number.unwrap_or_default())?;
+            let number = check_institution_number(number.unwrap_or_default())?;
             let password = password.unwrap_or_default();
             if password.is_empty() {
                 return Err(PASSWORD_REQUIRED.into());
             }
-            body["number"] = number.into();
-            body["password"] = password.into();
+            request.number = Some(number);
+            request.password = Some(password.to_string());
         }
         let token = self.token().ok();
-        if token.is_none() && body.get("number").is_none() {
+        if token.is_none() && request.number.is_none() {
             return Err(not_logged_in());
         }
-        let a: UnbindAnswer = self
+        let a: InstitutionUnbindResponse = self
             .remote()?
-            .post("/api/v1/institutions/unbind", token.as_deref(), &body)
+            .post("/api/v1/institutions/unbind", token.as_deref(), &request)
             .await?;
         let session = match (a.account, self.session()?) {
             (Some(account), Some(mut s)) if s.account.id == account.id => {
@@ -360,18 +295,6 @@ impl AppCore {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_checked_as_the_server_does() {
-        assert_eq!(check_number(" 2022110101 ").unwrap(), "2022110101");
-        assert_eq!(check_number("yk2019a01").unwrap(), "YK2019A01");
-        assert_eq!(check_number("").unwrap_err().code, "NumberRequired");
-        assert_eq!(check_number("12").unwrap_err().code, "NumberInvalid");
-        assert_eq!(
-            check_number("2022 110101").unwrap_err().code,
-            "NumberInvalid"
-        );
-    }
 
     #[test]
     fn a_blank_institution_is_asked_for() {

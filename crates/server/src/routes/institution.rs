@@ -14,12 +14,15 @@ use axum::{Json, Router};
 use huiji_domain::mask::{mask_id_number, mask_name, mask_phone};
 use huiji_domain::org::NodeKind;
 use huiji_domain::sync::{MemberBody, RecordKind};
-use huiji_domain::validate::validate_phone;
-use huiji_domain::wire::{AccountView, SmsPurpose};
+use huiji_domain::validate::{check_institution_number, validate_phone, PASSWORD_REQUIRED};
+pub use huiji_domain::wire::IdentityKind;
+use huiji_domain::wire::{
+    InstitutionBindRequest, InstitutionBindingView, InstitutionLoginRequest,
+    InstitutionLoginResponse, InstitutionUnbindRequest, InstitutionUnbindResponse, InstitutionView,
+    SmsPurpose,
+};
 use huiji_domain::workflow::{self as wf, HistoryEntry, MembershipBody};
-use huiji_domain::DomainError;
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
@@ -47,19 +50,6 @@ pub fn router() -> Router<AppState> {
 }
 
 // ---------------------------------------------------------------- errors
-
-pub const NUMBER_REQUIRED: DomainError = DomainError::new(
-    "NumberRequired",
-    "请输入工号/学号",
-    "Enter your staff or student number",
-);
-pub const NUMBER_INVALID: DomainError = DomainError::new(
-    "NumberInvalid",
-    "工号/学号应为4到20位字母或数字",
-    "A staff or student number is 4 to 20 letters or digits",
-);
-pub const PASSWORD_REQUIRED: DomainError =
-    DomainError::new("PasswordRequired", "请输入密码", "Enter the password");
 
 fn client(status: StatusCode, code: &'static str, msg: &'static str) -> ApiError {
     ApiError::client(status, code, msg)
@@ -145,136 +135,6 @@ fn not_bound() -> ApiError {
     )
 }
 
-// ---------------------------------------------------------------- wire
-
-/// 教职工 (工号) or 学生 (学号).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum IdentityKind {
-    Staff,
-    Student,
-}
-
-impl IdentityKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IdentityKind::Staff => "staff",
-            IdentityKind::Student => "student",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<IdentityKind> {
-        match s {
-            "staff" => Some(IdentityKind::Staff),
-            "student" => Some(IdentityKind::Student),
-            _ => None,
-        }
-    }
-
-    /// 工号 / 学号
-    pub fn number_label(self) -> &'static str {
-        match self {
-            IdentityKind::Staff => "工号",
-            IdentityKind::Student => "学号",
-        }
-    }
-
-    /// The member category at the institution.
-    pub fn category(self) -> &'static str {
-        match self {
-            IdentityKind::Staff => "教职工",
-            IdentityKind::Student => "学生",
-        }
-    }
-}
-
-/// An institution offering this login.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct InstitutionView {
-    pub id: Uuid,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct InstitutionLoginRequest {
-    pub institution_id: Uuid,
-    /// 工号 or 学号.
-    pub number: String,
-    pub password: String,
-}
-
-/// A bound number logs in (`token`, `expires_at`, `account`, as every login answers);
-/// an unbound one gets `needs_binding` with a ticket for `POST /institutions/bind`.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct InstitutionLoginResponse {
-    pub needs_binding: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
-    /// Unix milliseconds (the token's end).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<AccountView>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket: Option<String>,
-    /// Unix milliseconds (the ticket's end).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_expires_at: Option<i64>,
-    /// The person the number belongs to, masked ("林**").
-    pub name_masked: String,
-    pub kind: IdentityKind,
-    pub number: String,
-    pub institution_id: Uuid,
-    pub institution_name: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct InstitutionBindRequest {
-    pub ticket: String,
-    pub phone: String,
-    /// From `POST /auth/sms/send` (purpose login) to that phone.
-    pub sms_code: String,
-}
-
-/// Unbind by number and password, or (signed in, both left out) the caller's own
-/// binding at the institution.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct InstitutionUnbindRequest {
-    pub institution_id: Uuid,
-    #[serde(default)]
-    pub number: Option<String>,
-    #[serde(default)]
-    pub password: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct InstitutionUnbindResponse {
-    pub institution_id: Uuid,
-    pub institution_name: String,
-    pub number: String,
-    pub kind: IdentityKind,
-    /// The caller's account after the change, when the caller was the one bound.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<AccountView>,
-}
-
-/// One of the caller's bindings.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct InstitutionBindingView {
-    pub institution_id: Uuid,
-    pub institution_name: String,
-    pub number: String,
-    pub kind: IdentityKind,
-    pub real_name: String,
-    /// Unix milliseconds.
-    pub bound_at: i64,
-    /// active | retired
-    pub status: String,
-}
-
 // ---------------------------------------------------------------- rows
 
 #[derive(Debug, Clone)]
@@ -334,18 +194,6 @@ async fn identity_where(
     row.as_ref().map(identity_from_row).transpose()
 }
 
-/// 工号/学号 as stored: trimmed, letters in capitals.
-pub fn check_number(s: &str) -> std::result::Result<String, DomainError> {
-    let n = s.trim().to_ascii_uppercase();
-    if n.is_empty() {
-        return Err(NUMBER_REQUIRED);
-    }
-    if !(4..=20).contains(&n.len()) || !n.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(NUMBER_INVALID);
-    }
-    Ok(n)
-}
-
 /// The institution node, if it offers this login (has numbers on file).
 async fn institution(st: &AppState, id: Uuid) -> Result<engine::NodeInfo> {
     let mut conn = st.db.pool.acquire().await?;
@@ -394,7 +242,7 @@ async fn check_password(
     number: &str,
     password: &str,
 ) -> Result<Identity> {
-    let number = check_number(number)?;
+    let number = check_institution_number(number)?;
     if password.is_empty() {
         return Err(PASSWORD_REQUIRED.into());
     }
@@ -686,7 +534,7 @@ pub async fn login(
     State(st): State<AppState>,
     ApiJson(req): ApiJson<InstitutionLoginRequest>,
 ) -> Result<Json<InstitutionLoginResponse>> {
-    check_number(&req.number)?;
+    check_institution_number(&req.number)?;
     if req.password.is_empty() {
         return Err(PASSWORD_REQUIRED.into());
     }
@@ -853,7 +701,7 @@ pub async fn unbind(
     let by_password = req.number.is_some() || req.password.is_some();
     let ident = if by_password {
         let number = req.number.as_deref().unwrap_or_default();
-        check_number(number)?;
+        check_institution_number(number)?;
         let password = req.password.as_deref().unwrap_or_default();
         if password.is_empty() {
             return Err(PASSWORD_REQUIRED.into());
@@ -955,7 +803,7 @@ pub async fn insert_identity(
     status: &str,
     now: i64,
 ) -> Result<Identity> {
-    let number = check_number(number)?;
+    let number = check_institution_number(number)?;
     let id = Uuid::now_v7();
     sqlx::query("INSERT INTO institution_identities (id, institution_id, number, kind, real_name, password_hash, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(id.to_string())
@@ -976,23 +824,6 @@ pub async fn insert_identity(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_trimmed_capitalised_and_checked() {
-        assert_eq!(check_number(" 2022110101 ").unwrap(), "2022110101");
-        assert_eq!(check_number("yk2019a01").unwrap(), "YK2019A01");
-        assert_eq!(check_number("  ").unwrap_err().code, "NumberRequired");
-        assert_eq!(check_number("123").unwrap_err().code, "NumberInvalid");
-        assert_eq!(
-            check_number("2022-110101").unwrap_err().code,
-            "NumberInvalid"
-        );
-        assert_eq!(check_number("学号2022").unwrap_err().code, "NumberInvalid");
-        assert_eq!(
-            check_number(&"1".repeat(21)).unwrap_err().code,
-            "NumberInvalid"
-        );
-    }
 
     #[test]
     fn tickets_are_kept_hashed() {

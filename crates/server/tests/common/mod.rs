@@ -162,6 +162,49 @@ impl TestApp {
         v["token"].as_str().unwrap().to_owned()
     }
 
+    /// `GET /me`, which must answer.
+    pub async fn me(&self, token: &str) -> Value {
+        let (s, v) = self.call("GET", "/api/v1/me", Some(token), None).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v
+    }
+
+    /// A login code sent to `phone` (tests run with `--dev`: the answer carries it).
+    pub async fn send_code(&self, phone: &str) -> String {
+        let (s, v) = self
+            .call(
+                "POST",
+                "/api/v1/auth/sms/send",
+                None,
+                Some(serde_json::json!({"phone": phone})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v["dev_code"].as_str().unwrap().to_owned()
+    }
+
+    /// `POST /auth/sms/login` with that code.
+    pub async fn sms_login(&self, phone: &str, code: &str) -> (StatusCode, Value) {
+        self.call(
+            "POST",
+            "/api/v1/auth/sms/login",
+            None,
+            Some(serde_json::json!({"phone": phone, "code": code})),
+        )
+        .await
+    }
+
+    /// `POST /auth/org/login` with the demo password.
+    pub async fn org_login(&self, credit_code: &str) -> (StatusCode, Value) {
+        self.call(
+            "POST",
+            "/api/v1/auth/org/login",
+            None,
+            Some(serde_json::json!({"credit_code": credit_code, "password": demo::DEMO_PASSWORD})),
+        )
+        .await
+    }
+
     /// Messages sent to `phone` so far, waiting up to two seconds for one containing
     /// `needle` (notification SMS go out in the background after the commit).
     pub async fn sms_to(&self, phone: &str, needle: &str) -> Vec<String> {
