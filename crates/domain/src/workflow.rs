@@ -396,6 +396,66 @@ impl RequestBody {
     }
 }
 
+/// What an action is called on screen (what was tried, what someone did).
+pub fn action_label(name: &str) -> &'static str {
+    match name {
+        "submit" => "提交申请",
+        "resubmit" => "重新提交",
+        "withdraw" => "撤回",
+        "approve" => "通过",
+        "reject" => "驳回",
+        "send_back" => "退回修改",
+        "delegate" => "委托他人",
+        "advise" => "提出意见",
+        "transfer" => "转交他人",
+        "comment" => "评论",
+        "override" => "调整",
+        _ => "处理",
+    }
+}
+
+/// "11月22日 10:30" in China Standard Time.
+pub fn short_time_cst(ms: i64) -> String {
+    let d = crate::time::today_cst(ms);
+    let minutes = (ms + 8 * 3_600_000).rem_euclid(86_400_000) / 60_000;
+    format!(
+        "{}月{}日 {:02}:{:02}",
+        d.month,
+        d.day,
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+impl RequestBody {
+    /// Who moved the request last, and the sentence that says so ("已由张靖于11月22日
+    /// 10:30通过") — what a decision overtaken by someone else's is told. Without such an
+    /// act: no name, and the request's state.
+    pub fn last_act(&self) -> (Option<String>, String) {
+        let last = self.log.iter().rev().find(|e| {
+            matches!(
+                e.action.as_str(),
+                "approve" | "reject" | "send_back" | "withdraw" | "transfer" | "resubmit"
+            )
+        });
+        match last {
+            Some(e) => (
+                Some(e.actor.name.clone()),
+                format!(
+                    "已由{}于{}{}",
+                    e.actor.name,
+                    short_time_cst(e.at),
+                    action_label(&e.action)
+                ),
+            ),
+            None => (
+                None,
+                format!("该申请已有变化，当前状态：{}", self.state.label_zh()),
+            ),
+        }
+    }
+}
+
 // ---------------------------------------------------------------- actions
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

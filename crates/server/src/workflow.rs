@@ -1213,7 +1213,10 @@ async fn act_one(
     let stale = item.base_version != current.record.version;
     let conflict = |mut r: ActionResult| {
         r.code = Some("Conflict".into());
-        r.reason = Some("该申请已被他人处理，请查看最新状态".into());
+        r.reason = Some(format!(
+            "{}，您的操作未生效，请查看最新状态",
+            body.last_act().1
+        ));
         r.current = Some(current.record.clone());
         r
     };

@@ -671,6 +671,12 @@ async fn two_secretaries_deciding_at_once_get_a_conflict(t: &TestApp) {
     let r2 = act(t, &s2, vec![b]).await;
     assert_eq!(r2[0]["status"], "conflict", "{}", r2[0]);
     assert_eq!(r2[0]["code"], "Conflict");
+    // The reason names who got there first and what they did.
+    let reason = r2[0]["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("已由张靖于") && reason.contains("通过，您的操作未生效"),
+        "{reason}"
+    );
     assert_eq!(r2[0]["current"]["body"]["state"], "approved");
     assert_eq!(r2[0]["current"]["version"], 2);
     // A stale approve on a 或签 step someone already passed is a conflict too.

@@ -938,3 +938,32 @@ fn org_profile_is_validated() {
         assert_eq!(validate_org_profile(&p).unwrap_err(), want);
     }
 }
+
+#[test]
+fn the_last_act_is_named_for_an_overtaken_decision() {
+    let fresh = two_steps(RequestKind::Join);
+    assert_eq!(
+        fresh.last_act(),
+        (None, "该申请已有变化，当前状态：审核中".to_owned())
+    );
+    // 2026-11-22 02:30 UTC is 10:30 in China.
+    let approved = apply(&fresh, &who(SEC_B), &approve(), 1_795_314_600_000)
+        .unwrap()
+        .body;
+    assert_eq!(
+        approved.last_act(),
+        (
+            Some("李明华".to_owned()),
+            "已由李明华于11月22日 10:30通过".to_owned()
+        )
+    );
+    // A comment afterwards does not change who decided.
+    let commented = ok(
+        &approved,
+        APPLICANT,
+        Action::Comment {
+            text: "谢谢".into(),
+        },
+    );
+    assert_eq!(commented.last_act().0.as_deref(), Some("李明华"));
+}
