@@ -3,6 +3,7 @@
 
 pub mod checkpoint;
 pub mod credential;
+pub mod dues;
 pub mod error;
 pub mod mask;
 pub mod org;

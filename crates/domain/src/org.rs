@@ -222,6 +222,7 @@ impl Role {
                     | PublishNotice
                     | ManageNodes
                     | ManageEvents
+                    | ManageDues
             ),
             Role::Reviewer => matches!(action, ViewMembers | ReviewApplications),
             Role::SiteManager => matches!(action, ManageSites | ViewScans | RecordScan),
@@ -247,6 +248,8 @@ pub enum Action {
     SetHealthStatus,
     /// Create events, issue tickets, see check-ins and double admissions.
     ManageEvents,
+    /// Dues rules and orders; confirm or reject offline payments; the ledger.
+    ManageDues,
     Administer,
 }
 

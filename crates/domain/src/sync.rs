@@ -41,6 +41,11 @@ pub enum RecordKind {
     Notification,
     /// A service of the service hall (`workflow::ServiceDef`).
     Service,
+    /// A unit's dues rule (`dues::DuesRule`).
+    DuesRule,
+    /// A payment toward a dues order (`dues::PaymentBody`): its payer and the unit's
+    /// dues managers receive it.
+    Payment,
 }
 
 /// Who may see a kind of record.
@@ -68,7 +73,7 @@ pub struct KindSpec {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 13] = [
+    pub const ALL: [RecordKind; 15] = [
         RecordKind::OrgNode,
         RecordKind::Member,
         RecordKind::Notice,
@@ -82,6 +87,8 @@ impl RecordKind {
         RecordKind::DuesOrder,
         RecordKind::Notification,
         RecordKind::Service,
+        RecordKind::DuesRule,
+        RecordKind::Payment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -99,6 +106,8 @@ impl RecordKind {
             RecordKind::DuesOrder => "dues_order",
             RecordKind::Notification => "notification",
             RecordKind::Service => "service",
+            RecordKind::DuesRule => "dues_rule",
+            RecordKind::Payment => "payment",
         }
     }
 
@@ -165,6 +174,13 @@ impl RecordKind {
             RecordKind::Service => KindSpec {
                 write: None,
                 visibility: Visibility::Public,
+                append_only: false,
+            },
+            // Money moves only through the dues endpoints (the state machine and the
+            // order's settlement run in one transaction there).
+            RecordKind::DuesRule | RecordKind::Payment => KindSpec {
+                write: None,
+                visibility: Visibility::Scoped(Action::ManageDues),
                 append_only: false,
             },
         }
@@ -480,6 +496,12 @@ pub fn validate_body(kind: RecordKind, body: &serde_json::Value) -> Result<()> {
         }
         RecordKind::Service => {
             crate::workflow::validate_service(&typed(body)?)?;
+        }
+        RecordKind::DuesRule => {
+            crate::dues::validate_rule(&typed(body)?)?;
+        }
+        RecordKind::Payment => {
+            typed::<crate::dues::PaymentBody>(body)?;
         }
         RecordKind::RiskRegion => {
             let b: RiskRegionBody = typed(body)?;

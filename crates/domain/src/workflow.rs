@@ -1635,27 +1635,7 @@ pub fn end_membership(m: &mut MembershipBody, today: &str, what: &str, note: Opt
     m.refresh_status(today);
 }
 
-/// The body of a `dues_order` record made by an approval. Paying it is the dues feature.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct DuesOrderBody {
-    pub account_id: Uuid,
-    pub name: String,
-    pub unit_id: Uuid,
-    pub unit_name: String,
-    pub membership_id: Uuid,
-    pub period: String,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
-    pub amount_fen: i64,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
-    pub paid_fen: i64,
-    /// pending, paid
-    pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<Uuid>,
-    pub created_at: i64,
-}
+pub use crate::dues::DuesOrderBody;
 
 /// An inbox entry (`notification` record, seen only by its recipient).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

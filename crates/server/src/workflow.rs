@@ -1424,11 +1424,16 @@ async fn approved(
                     unit_id: unit.id,
                     unit_name: unit.body.name.clone(),
                     membership_id,
-                    period: bill.period.trim().to_owned(),
+                    period: huiji_domain::dues::period::normalise_label(&bill.period),
                     amount_fen: bill.amount_fen,
                     paid_fen: 0,
-                    status: "pending".into(),
+                    pending_fen: 0,
+                    status: huiji_domain::dues::OrderStatus::Pending,
                     request_id: Some(request_id),
+                    rule_id: None,
+                    due_on: None,
+                    prorated: false,
+                    cancel_reason: None,
                     created_at: now,
                 };
                 rows.push(row(

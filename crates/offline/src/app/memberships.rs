@@ -522,7 +522,7 @@ impl AppCore {
                             period: b.period,
                             amount_fen: b.amount_fen,
                             paid_fen: b.paid_fen,
-                            status: b.status,
+                            status: b.status.as_str().to_owned(),
                         },
                     ))
                 })
