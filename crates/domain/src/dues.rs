@@ -7,6 +7,7 @@
 
 mod payment;
 pub mod period;
+pub mod proof;
 
 #[cfg(test)]
 mod tests;

@@ -1646,6 +1646,9 @@ pub struct NotificationBody {
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<Uuid>,
+    /// The payment it is about (缴费确认、驳回).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<Uuid>,
     pub at: i64,
 }
 

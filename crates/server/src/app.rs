@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::workflow::router())
         .merge(routes::orgs::router())
         .merge(routes::institution::router())
+        .merge(routes::dues::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/api/v1/openapi.json", get(openapi_json))
@@ -58,11 +59,37 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> Result<AppSta
         }),
         None => Arc::new(DevSms),
     };
+    let provider = config.pay_provider.clone().unwrap_or_else(|| {
+        if config.demo || config.dev {
+            "sandbox"
+        } else {
+            "none"
+        }
+        .into()
+    });
+    let sandbox = match provider.as_str() {
+        "sandbox" => Some(Arc::new(crate::pay::sandbox::Sandbox::new(
+            crate::pay::sandbox::load_key(&db).await?,
+        ))),
+        "none" | "" => None,
+        other => {
+            return Err(ApiError::internal(format!(
+                "unknown payment provider {other:?} (sandbox or none)"
+            )))
+        }
+    };
     let state = AppState {
         db,
         clock,
         sms,
         config: Arc::new(config),
+        pay: sandbox
+            .clone()
+            .map(|s| s as Arc<dyn crate::pay::PaymentProvider>),
+        sandbox,
+        http: reqwest::Client::new(),
+        listening_at: Arc::new(std::sync::OnceLock::new()),
+        image_gate: Arc::new(tokio::sync::Semaphore::new(2)),
     };
     crate::credentials::ensure_key(&state).await?;
     Ok(state)

@@ -34,6 +34,14 @@ pub struct Config {
     /// Bearer token lifetime in hours.
     #[arg(long, env = "HUIJI_TOKEN_TTL_HOURS", default_value_t = 24 * 30)]
     pub token_ttl_hours: i64,
+    /// The address clients reach this server at, for links it hands out (payment pages,
+    /// the provider's notify URL). Default: the address it listens on.
+    #[arg(long = "public-url", env = "HUIJI_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The online payment provider: `sandbox` (the local demo provider) or `none`.
+    /// Default: `sandbox` with `--demo` or `--dev`, else `none`.
+    #[arg(long = "pay-provider", env = "HUIJI_PAY_PROVIDER")]
+    pub pay_provider: Option<String>,
 }
 
 impl Config {
@@ -47,6 +55,8 @@ impl Config {
             database_url,
             sms_http_url: None,
             token_ttl_hours: 24,
+            public_url: None,
+            pay_provider: None,
         }
     }
 }
@@ -75,6 +85,8 @@ impl fmt::Debug for Config {
             .field("database_url", &self.database_url.as_deref().map(redact))
             .field("sms_http_url", &self.sms_http_url.as_deref().map(redact))
             .field("token_ttl_hours", &self.token_ttl_hours)
+            .field("public_url", &self.public_url)
+            .field("pay_provider", &self.pay_provider)
             .finish()
     }
 }

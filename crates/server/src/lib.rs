@@ -8,10 +8,14 @@ pub mod config;
 pub mod credentials;
 pub mod db;
 pub mod demo;
+pub mod dues;
 pub mod error;
 pub mod extract;
 pub mod metrics;
 pub mod openapi;
+pub mod pay;
+pub mod proof_image;
+pub mod receipt;
 pub mod records;
 pub mod routes;
 pub mod sms;
@@ -25,11 +29,21 @@ use tokio::net::TcpListener;
 /// pass runs at start and then hourly (and just after midnight) while it serves.
 pub async fn serve(state: state::AppState, listener: TcpListener) -> std::io::Result<()> {
     let _ = metrics::handle();
+    if let Ok(addr) = listener.local_addr() {
+        let host = if addr.ip().is_unspecified() {
+            std::net::SocketAddr::from(([127, 0, 0, 1], addr.port()))
+        } else {
+            addr
+        };
+        let _ = state.listening_at.set(format!("http://{host}"));
+    }
     let job = workflow::spawn_membership_job(state.clone());
+    let dues_job = dues::orders::spawn_dues_job(state.clone());
     let served = axum::serve(listener, app::router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await;
     job.abort();
+    dues_job.abort();
     served
 }
 

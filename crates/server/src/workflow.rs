@@ -135,11 +135,11 @@ pub fn today(now_ms: i64) -> String {
     huiji_domain::time::today_cst(now_ms).to_string()
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value> {
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value> {
     serde_json::to_value(v).map_err(|e| ApiError::internal(format!("json: {e}")))
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Result<T> {
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Result<T> {
     serde_json::from_value(v.clone()).map_err(|e| ApiError::internal(format!("stored body: {e}")))
 }
 
@@ -165,7 +165,7 @@ pub async fn get_record(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Sto
 }
 
 /// Live rows of `kind` matching `cond` (a SQL condition with `$2`… for `binds`).
-async fn records_where(
+pub(crate) async fn records_where(
     conn: &mut AnyConnection,
     kind: RecordKind,
     cond: &str,
@@ -533,7 +533,7 @@ pub async fn tombstone(
         })
 }
 
-fn row(
+pub(crate) fn row(
     id: Uuid,
     kind: RecordKind,
     node: &NodeInfo,
@@ -551,7 +551,7 @@ fn row(
     }
 }
 
-fn stored_row(r: &StoredRecord, body: serde_json::Value) -> ServerRow {
+pub(crate) fn stored_row(r: &StoredRecord, body: serde_json::Value) -> ServerRow {
     ServerRow {
         id: r.record.id,
         kind: r.record.kind,
@@ -703,6 +703,7 @@ pub fn notice_rows(
                 title: n.title.clone(),
                 text: n.text.clone(),
                 request_id: Some(request_id),
+                payment_id: None,
                 at: now,
             };
             Ok(row(
@@ -1298,7 +1299,12 @@ fn end_of_billed_year(period: &str) -> Option<String> {
     (p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit())).then(|| format!("{p}-12-31"))
 }
 
-fn history(on: &str, what: &str, note: Option<String>, by: Option<&str>) -> HistoryEntry {
+pub(crate) fn history(
+    on: &str,
+    what: &str,
+    note: Option<String>,
+    by: Option<&str>,
+) -> HistoryEntry {
     HistoryEntry {
         on: on.to_owned(),
         what: what.to_owned(),
@@ -1436,13 +1442,17 @@ async fn approved(
                     cancel_reason: None,
                     created_at: now,
                 };
-                rows.push(row(
-                    Uuid::now_v7(),
-                    RecordKind::DuesOrder,
-                    unit,
-                    Some(applicant.id),
-                    to_json(&order)?,
-                ));
+                let order_id = Uuid::now_v7();
+                // The index claims (membership, period): one order per period.
+                if crate::dues::claim_order(tx, order_id, &unit.path, &order).await? {
+                    rows.push(row(
+                        order_id,
+                        RecordKind::DuesOrder,
+                        unit,
+                        Some(applicant.id),
+                        to_json(&order)?,
+                    ));
+                }
             }
         }
         RequestKind::Transfer => {

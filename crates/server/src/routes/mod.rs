@@ -1,5 +1,6 @@
 pub mod auth;
 pub mod checkpoint;
+pub mod dues;
 pub mod events;
 pub mod health;
 pub mod institution;

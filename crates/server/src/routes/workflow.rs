@@ -309,7 +309,7 @@ pub async fn upload(
 }
 
 /// RFC 6266 / 5987: an ASCII fallback and the UTF-8 name.
-fn content_disposition(name: &str) -> String {
+pub(crate) fn content_disposition(name: &str) -> String {
     let ascii: String = name
         .chars()
         .map(|c| {
