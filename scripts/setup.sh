@@ -9,7 +9,7 @@ packages=(
   # Tauri 2 on Linux
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   # end-to-end tests of the real app: WebKitWebDriver, a virtual display, CJK fonts
-  webkit2gtk-driver xvfb xauth fonts-noto-cjk imagemagick poppler-utils poppler-data
+  webkit2gtk-driver xvfb xauth fonts-noto-cjk imagemagick poppler-utils poppler-data ghostscript
   # crates/qr builds the zxing-cpp C++ library; its bench also runs zbar
   cmake g++ libzbar0 python3-venv
 )

@@ -283,6 +283,7 @@ pub async fn load(st: &AppState) -> Result<String> {
     if exists.is_none() {
         insert_institution(st).await?;
     }
+    crate::demo_dues::load(st).await?;
     Ok(report())
 }
 

@@ -8,6 +8,7 @@ pub mod config;
 pub mod credentials;
 pub mod db;
 pub mod demo;
+pub mod demo_dues;
 pub mod dues;
 pub mod error;
 pub mod extract;

@@ -895,7 +895,7 @@ mod tests {
         assert_eq!((img.width(), img.height()), (px(PAGE_W), px(PAGE_H)));
         // The value cell of 金额（小写）, the fourth row, without its ruled lines
         // and the ￥ (12 pt, after 10 pt of padding): only the Helvetica digits
-        // "123,456,78.00" are in it.
+        // "12,345,678.00" are in it.
         let row = 3.0;
         let (cell_top, cell_bottom) = (TABLE_TOP - ROW_H * row, TABLE_TOP - ROW_H * (row + 1.0));
         let (x0, x1) = (
