@@ -123,15 +123,13 @@ pub struct DuesRule {
 }
 
 fn blank_to_none(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+    v.as_deref().map(clean_text).filter(|s| !s.is_empty())
 }
 
 /// Checks a rule and returns it tidied (names trimmed, blank filters as "every").
 pub fn validate_rule(r: &DuesRule) -> Result<DuesRule> {
-    let name = r.name.trim();
+    let name = clean_text(&r.name);
+    let name = name.as_str();
     let n = name.chars().count();
     let short = |v: &Option<String>| v.as_deref().is_none_or(|s| s.chars().count() <= 30);
     if !(1..=40).contains(&n)

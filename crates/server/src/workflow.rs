@@ -145,7 +145,8 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -
 
 /// 1 to 500 characters after trimming.
 pub fn check_reason(s: &str) -> std::result::Result<String, DomainError> {
-    let t = s.trim();
+    let t = huiji_domain::dues::clean_text(s);
+    let t = t.as_str();
     let n = t.chars().count();
     if n == 0 || n > 500 {
         Err(wf::REASON_REQUIRED)

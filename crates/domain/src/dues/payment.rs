@@ -238,12 +238,17 @@ pub struct OfflinePaymentForm {
     pub note: Option<String>,
 }
 
+/// Text as stored: control characters (a NUL breaks PostgreSQL's text) removed, trimmed.
+pub fn clean_text(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
 fn tidy(v: &Option<String>, max: usize) -> Result<Option<String>> {
-    let t = v
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned);
+    let t = v.as_deref().map(clean_text).filter(|s| !s.is_empty());
     if t.as_deref().is_some_and(|s| s.chars().count() > max) {
         return Err(TEXT_TOO_LONG);
     }
@@ -495,7 +500,8 @@ pub fn apply_payment(
                     log(&mut next, now, person, "confirm", note);
                 }
                 PaymentAction::Reject { reason } => {
-                    let reason = reason.trim();
+                    let reason = clean_text(reason);
+                    let reason = reason.as_str();
                     let n = reason.chars().count();
                     if n == 0 || n > 200 {
                         return Err(REASON_REQUIRED);

@@ -150,7 +150,7 @@ pub async fn ledger(st: &AppState, user: &AuthUser, q: &LedgerQuery) -> Result<L
 
     let mut qb = Sql::new(
         st.db.backend,
-        "SELECT status, method, COUNT(*), COALESCE(SUM(amount_fen), 0) FROM payments",
+        "SELECT status, method, COUNT(*), CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM payments",
     );
     filter(&mut qb, &scopes, q, false)?;
     qb.push(" GROUP BY status, method");
@@ -188,9 +188,9 @@ pub async fn ledger(st: &AppState, user: &AuthUser, q: &LedgerQuery) -> Result<L
 
     let mut qb = Sql::new(
         st.db.backend,
-        "SELECT period, COUNT(*), COALESCE(SUM(CASE WHEN status = 'paid' THEN 1 ELSE 0 END), 0), \
-         COALESCE(SUM(amount_fen), 0), COALESCE(SUM(paid_fen), 0), \
-         COALESCE(SUM(CASE WHEN amount_fen > paid_fen THEN amount_fen - paid_fen ELSE 0 END), 0) \
+        "SELECT period, COUNT(*), CAST(COALESCE(SUM(CASE WHEN status = 'paid' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT), CAST(COALESCE(SUM(paid_fen), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN amount_fen > paid_fen THEN amount_fen - paid_fen ELSE 0 END), 0) AS BIGINT) \
          FROM dues_orders",
     );
     filter(&mut qb, &scopes, q, true)?;

@@ -178,8 +178,8 @@ pub async fn unindex_payment(tx: &mut AnyConnection, id: Uuid) -> Result<()> {
 /// Confirmed and waiting sums of an order's payments.
 pub async fn sums(tx: &mut AnyConnection, order_id: Uuid) -> Result<(i64, i64)> {
     let row = sqlx::query(
-        "SELECT COALESCE(SUM(CASE WHEN status = 'confirmed' THEN amount_fen ELSE 0 END), 0), \
-         COALESCE(SUM(CASE WHEN status = 'submitted' THEN amount_fen ELSE 0 END), 0) \
+        "SELECT CAST(COALESCE(SUM(CASE WHEN status = 'confirmed' THEN amount_fen ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN status = 'submitted' THEN amount_fen ELSE 0 END), 0) AS BIGINT) \
          FROM payments WHERE order_id = $1",
     )
     .bind(order_id.to_string())

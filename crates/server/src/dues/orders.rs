@@ -151,7 +151,7 @@ async fn bill(
         let Ok(rule) = serde_json::from_value::<DuesRule>(r.record.body.clone()) else {
             continue;
         };
-        if rule.active && period.is_none_or(|p| p.kind == rule.period) {
+        if rule.active {
             rules
                 .entry(r.record.node_id)
                 .or_default()
@@ -179,6 +179,11 @@ async fn bill(
                 report.skipped += 1;
                 continue;
             };
+            // One rule bills a member; a period of another kind is not theirs.
+            if period.is_some_and(|p| p.kind != rule.period) {
+                report.skipped += 1;
+                continue;
+            }
             let p = period.unwrap_or_else(|| Period::containing(rule.period, day));
             let billed = match mode {
                 Mode::Job => job_bills(&m, &p, day),

@@ -160,9 +160,8 @@ impl LedgerParams {
     fn query(&self) -> Result<LedgerQuery> {
         let blank = |s: &Option<String>| {
             s.as_deref()
-                .map(str::trim)
+                .map(huiji_domain::dues::clean_text)
                 .filter(|s| !s.is_empty())
-                .map(str::to_owned)
         };
         let status = match blank(&self.status) {
             None => None,
