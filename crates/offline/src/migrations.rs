@@ -151,6 +151,43 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         cached_at INTEGER NOT NULL
     );
     "#,
+    // 4: dues. Offline payments and payment decisions made here wait in payment_outbox
+    // (keyed by the id the server dedupes on) until a sync sends them; a refusal or a
+    // conflict stays for the user to read. A proof photo waits in upload_outbox and goes
+    // up in pieces (`sent`: bytes the server confirmed, so an interrupted upload
+    // resumes) before the payment that names it.
+    r#"
+    CREATE TABLE payment_outbox (
+        id          TEXT PRIMARY KEY,             -- OfflinePaymentRequest.id / action_id
+        ord         INTEGER NOT NULL UNIQUE,
+        op          TEXT NOT NULL CHECK (op IN ('submit', 'action')),
+        payment_id  TEXT NOT NULL,
+        account_id  TEXT NOT NULL,
+        payload     TEXT NOT NULL,
+        upload_id   TEXT,
+        provisional TEXT,                         -- a queued submission's PaymentBody
+        what        TEXT NOT NULL,
+        state       TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'rejected', 'conflict')),
+        code        TEXT,
+        reason      TEXT,
+        current     TEXT,                         -- the server's payment record, on conflict
+        made_at     INTEGER NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX payment_outbox_by_payment ON payment_outbox (payment_id, state);
+    CREATE INDEX payment_outbox_by_state ON payment_outbox (state, ord);
+
+    CREATE TABLE upload_outbox (
+        id         TEXT PRIMARY KEY,              -- the upload id the server keys on
+        account_id TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        mime       TEXT NOT NULL,
+        bytes      BLOB NOT NULL,
+        sha256     TEXT NOT NULL,
+        sent       INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+    );
+    "#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

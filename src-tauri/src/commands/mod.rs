@@ -3,6 +3,7 @@
 pub mod app;
 pub mod auth;
 pub mod checkpoint;
+pub mod dues;
 pub mod home;
 pub mod institution;
 pub mod sync;

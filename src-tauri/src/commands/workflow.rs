@@ -6,7 +6,7 @@ use huiji_domain::workflow::{
     Attachment, MembershipStatus, OrgProfile, OrgRegistrationForm, RequestKind,
 };
 use huiji_offline::app::{
-    AttachmentData, BulkResult, DelegateCandidate, DuesOrderView, MembershipPage, MembershipQuery,
+    AttachmentData, BulkResult, DelegateCandidate, MembershipPage, MembershipQuery,
     MembershipRecordView, NotificationView, RequestCounts, RequestDetail, RequestPage,
     RequestQuery, ServiceView, SessionView, SmsSent, UnitOption, WorkflowIssue,
 };
@@ -111,11 +111,6 @@ pub fn delegation_candidates(
     text: String,
 ) -> CmdResult<Vec<DelegateCandidate>> {
     Ok(state.core.delegation_candidates(&request_id, &text)?)
-}
-
-#[tauri::command]
-pub fn my_dues_orders(state: State<'_, AppState>) -> CmdResult<Vec<DuesOrderView>> {
-    Ok(state.core.my_dues_orders()?)
 }
 
 #[tauri::command]

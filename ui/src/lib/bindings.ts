@@ -434,12 +434,11 @@ label: string, phone_masked: string | null,
  * checked by the server.
  */
 reviewer: boolean, };
-export type DuesOrderView = { id: string, unit_name: string, period: string, amount_fen: number, paid_fen: number, 
+export type NotificationView = { id: string, title: string, text: string, request_id: string | null, 
 /**
- * pending, paid
+ * The payment it is about (缴费确认、驳回).
  */
-status: string, };
-export type NotificationView = { id: string, title: string, text: string, request_id: string | null, at: number, 
+payment_id: string | null, at: number, 
 /**
  * Opened on this device.
  */
@@ -463,3 +462,160 @@ export type InstitutionBindingView = { institution_id: string, institution_name:
  */
 status: string, };
 export type InstitutionUnbindView = { institution_name: string, number: string, kind: IdentityKind, session: SessionView | null, };
+export type OrderStatus = "pending" | "partial" | "paid" | "cancelled";
+export type PayMethod = "online" | "bank_transfer" | "cash" | "other";
+export type PaymentStatus = "created" | "submitted" | "confirmed" | "rejected" | "closed";
+export type PeriodKind = "year" | "half_year" | "month";
+export type ProofImage = { 
+/**
+ * The upload it came from (the id the device chose).
+ */
+upload_id: string, width: number, height: number, size: number, };
+export type PaymentLog = { at: number, 
+/**
+ * `None` for the payment provider or the system.
+ */
+actor?: Person | null, 
+/**
+ * submit, edit, confirm, reject, paid, closed.
+ */
+action: string, note?: string | null, };
+export type OfflinePaymentForm = { amount_fen: number, 
+/**
+ * "2026-11-30".
+ */
+paid_on: string, method: PayMethod, reference?: string | null, note?: string | null, };
+export type DuesRule = { 
+/**
+ * "会员单位年费".
+ */
+name: string, unit_id: string, unit_name: string, 
+/**
+ * 会员类型 this rule bills; `None`: every type.
+ */
+member_type?: string | null, 
+/**
+ * 会员等级 this rule bills; `None`: every level.
+ */
+level?: string | null, amount_fen: number, period: PeriodKind, 
+/**
+ * The order is due this many days after its period starts.
+ */
+due_days: number, 
+/**
+ * A member who joins during a period pays for the days left in it (first period
+ * only; a whole period afterwards).
+ */
+prorate_first: boolean, active: boolean, };
+export type GenerateReport = { 
+/**
+ * Orders made now.
+ */
+created: number, 
+/**
+ * Memberships billed for the period before (left as they are).
+ */
+existing: number, 
+/**
+ * Memberships no rule bills for this kind of period, or not live in it.
+ */
+skipped: number, };
+export type LedgerQuery = { 
+/**
+ * A unit and its subtree; default: everywhere the caller manages dues.
+ */
+unit_id: string | null, 
+/**
+ * "2026", "2026-H1", "2026-03".
+ */
+period: string | null, 
+/**
+ * Default: submitted, confirmed and rejected (online trades never paid are left out).
+ */
+status: PaymentStatus | null, method: PayMethod | null, 
+/**
+ * Payer name contains.
+ */
+q: string | null, page: number | null, page_size: number | null, };
+export type LedgerRow = { id: string, order_id: string, payer: string, unit_name: string, period: string, amount_fen: number, method: PayMethod, status: PaymentStatus, paid_on: string | null, reference: string | null, receipt_no: string | null, decided_by: string | null, created_at: number, };
+export type LedgerTotals = { count: number, amount_fen: number, confirmed_count: number, confirmed_fen: number, pending_count: number, pending_fen: number, };
+export type MethodTotal = { method: PayMethod, count: number, amount_fen: number, };
+export type PeriodTotal = { period: string, orders: number, paid_orders: number, due_fen: number, paid_fen: number, outstanding_fen: number, };
+export type LedgerPage = { rows: Array<LedgerRow>, page: number, page_size: number, 
+/**
+ * Over every row the filters match, not only this page.
+ */
+totals: LedgerTotals, by_method: Array<MethodTotal>, 
+/**
+ * The orders of the unit filter (and the period filter, if any), by period.
+ */
+by_period: Array<PeriodTotal>, };
+export type DuesOrderView = { id: string, name: string, unit_name: string, period: string, 
+/**
+ * "2026年度".
+ */
+period_label: string, 
+/**
+ * "2026年度会费".
+ */
+item: string, amount_fen: number, paid_fen: number, 
+/**
+ * Offline payments waiting for confirmation (this device's unsent ones included).
+ */
+pending_fen: number, outstanding_fen: number, 
+/**
+ * What a new payment may still claim (outstanding less what waits).
+ */
+open_fen: number, status: OrderStatus, status_label: string, due_on: string | null, 
+/**
+ * Due date passed and not paid.
+ */
+overdue: boolean, prorated: boolean, cancel_reason: string | null, created_at: number, };
+export type PaymentView = { id: string, order_id: string, payer: string, unit_name: string, period: string, period_label: string, amount_fen: number, method: PayMethod, method_label: string, status: PaymentStatus, status_label: string, paid_on: string | null, reference: string | null, note: string | null, proof: ProofImage | null, 
+/**
+ * The rejection's reason.
+ */
+reason: string | null, decided_by: string | null, decided_at: number | null, receipt_no: string | null, created_at: number, log: Array<PaymentLog>, 
+/**
+ * Synced, or ours waiting to be sent / refused / overtaken.
+ */
+local: LocalStatus, 
+/**
+ * What the server said when it refused ours, or who acted first.
+ */
+local_reason: string | null, 
+/**
+ * What the caller may do now (edit, delete, confirm, reject, cancel).
+ */
+allowed: Array<string>, 
+/**
+ * The payer is the caller.
+ */
+mine: boolean, version: number, };
+export type PaymentQuery = { 
+/**
+ * Default: submitted (waiting for confirmation).
+ */
+status: PaymentStatus | null, unit_id: string | null, q: string | null, page: number | null, page_size: number | null, };
+export type PaymentPage = { items: Array<PaymentView>, total: number, page: number, page_size: number, 
+/**
+ * Payments waiting for confirmation in the caller's units.
+ */
+waiting: number, };
+export type OnlinePayView = { payment: PaymentView, pay_url: string, 
+/**
+ * The pay URL as an SVG QR code.
+ */
+qr_svg: string, expires_at: number, 
+/**
+ * "在线支付（沙箱）".
+ */
+channel_label: string, };
+export type LedgerView = { ledger: LedgerPage, 
+/**
+ * Made from this device's copy (offline): only what the last sync brought.
+ */
+offline: boolean, };
+export type SavedFile = { path: string, name: string, size: number, };
+export type DuesRuleView = { id: string, rule: DuesRule, period_label: string, version: number, };
+export type DuesUnit = { id: string, name: string, };

@@ -695,6 +695,46 @@ pub struct UploadStatus {
     pub proof: Option<ProofImage>,
 }
 
+/// A rule to save: a new one, or with `id` a new version of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RuleRequest {
+    #[serde(default)]
+    pub id: Option<Uuid>,
+    pub rule: super::DuesRule,
+}
+
+/// Bill a period at a unit by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct GenerateRequest {
+    pub unit_id: Uuid,
+    /// "2026", "2026-H1", "2026-03": the rules of that kind of period bill it.
+    pub period: String,
+}
+
+/// What a billing pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GenerateReport {
+    /// Orders made now.
+    pub created: u32,
+    /// Memberships billed for the period before (left as they are).
+    pub existing: u32,
+    /// Memberships no rule bills for this kind of period, or not live in it.
+    pub skipped: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequest {
+    pub reason: String,
+}
+
 /// The largest piece one upload request may carry.
 pub const UPLOAD_CHUNK_MAX: usize = 1024 * 1024;
 

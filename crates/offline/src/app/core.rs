@@ -53,6 +53,8 @@ pub struct AppCore {
     /// One flush of the workflow outbox at a time (sync and a decision may both start
     /// one).
     workflow_gate: tokio::sync::Mutex<()>,
+    /// The same for the payment outbox.
+    payment_gate: tokio::sync::Mutex<()>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -119,6 +121,7 @@ impl AppCore {
             sync_gate: tokio::sync::Mutex::new(()),
             trust: Mutex::new(None),
             workflow_gate: tokio::sync::Mutex::new(()),
+            payment_gate: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -141,6 +144,10 @@ impl AppCore {
         &self,
     ) -> std::sync::MutexGuard<'_, Option<super::checkpoint::TrustCache>> {
         lock(&self.trust)
+    }
+
+    pub(crate) fn payment_gate(&self) -> &tokio::sync::Mutex<()> {
+        &self.payment_gate
     }
 
     pub(crate) fn workflow_gate(&self) -> &tokio::sync::Mutex<()> {
@@ -419,6 +426,7 @@ impl AppCore {
         let queued: i64 = self.store.with_conn(|c| {
             Ok(c.prepare_cached(
                 "SELECT (SELECT COUNT(*) FROM workflow_outbox WHERE state = 'queued') \
+                 + (SELECT COUNT(*) FROM payment_outbox WHERE state = 'queued') \
                  + (SELECT COUNT(*) FROM assisted_outbox)",
             )?
             .query_row([], |r| r.get(0))?)
@@ -460,6 +468,9 @@ impl AppCore {
         // server made of them comes down with it.
         if let Err(e) = self.flush_workflow().await {
             tracing::info!(error = %e, "queued applications and decisions not sent yet");
+        }
+        if let Err(e) = self.flush_payments().await {
+            tracing::info!(error = %e, "queued payments not sent yet");
         }
         let result = client
             .sync_with_progress(&self.store, |p: Progress| {

@@ -7,9 +7,7 @@ use std::collections::HashMap;
 use huiji_domain::org::{Action as Perm, NodeKind, Role};
 use huiji_domain::sync::OrgNodeBody;
 use huiji_domain::wire::{AccountView, MembershipOverrideRequest, Record, RenewRequest};
-use huiji_domain::workflow::{
-    DuesOrderBody, MembershipBody, MembershipStatus, NotificationBody, ServiceDef,
-};
+use huiji_domain::workflow::{MembershipBody, MembershipStatus, NotificationBody, ServiceDef};
 use huiji_domain::DomainError;
 use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
@@ -17,8 +15,8 @@ use uuid::Uuid;
 use super::core::{not_logged_in, AppCore};
 use super::views::MembershipView;
 use super::workflow::views::{
-    DuesOrderView, MembershipCounts, MembershipPage, MembershipQuery, MembershipRecordView,
-    NotificationView, ServiceView, UnitOption,
+    MembershipCounts, MembershipPage, MembershipQuery, MembershipRecordView, NotificationView,
+    ServiceView, UnitOption,
 };
 use crate::error::{Error, Result};
 
@@ -105,6 +103,10 @@ impl Tree {
         })
     }
 
+    pub(crate) fn ids(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.nodes.keys().copied()
+    }
+
     pub(crate) fn name(&self, id: Uuid) -> String {
         self.nodes
             .get(&id)
@@ -132,17 +134,18 @@ impl Tree {
     }
 }
 
-/// Where someone may see members (ViewMembers): everywhere, or under these nodes.
+/// Where someone may do `perm` (see members, manage dues): everywhere, or under
+/// these nodes.
 pub(crate) enum Scope {
     All,
     Under(Vec<Uuid>),
 }
 
 impl Scope {
-    pub(crate) fn of(account: &AccountView) -> Scope {
+    pub(crate) fn of(account: &AccountView, perm: Perm) -> Scope {
         let mut roots = Vec::new();
         for g in &account.grants {
-            if !g.role.permits(Perm::ViewMembers) {
+            if !g.role.permits(perm) {
                 continue;
             }
             match g.node_id {
@@ -373,7 +376,7 @@ pub(crate) fn membership_page(
     q: &MembershipQuery,
 ) -> Result<MembershipPage> {
     let tree = Tree::load(c)?;
-    let scope = Scope::of(account);
+    let scope = Scope::of(account, Perm::ViewMembers);
     let unit = q
         .unit_id
         .as_deref()
@@ -507,31 +510,6 @@ impl AppCore {
         self.store().with_conn(|c| memberships_of(c, me))
     }
 
-    pub fn my_dues_orders(&self) -> Result<Vec<DuesOrderView>> {
-        let me = self.account_id()?;
-        let mut out: Vec<(i64, DuesOrderView)> = self.store().with_conn(|c| {
-            Ok(own_bodies(c, "dues_order", me)?
-                .into_iter()
-                .filter_map(|(id, body)| {
-                    let b = serde_json::from_str::<DuesOrderBody>(&body).ok()?;
-                    Some((
-                        b.created_at,
-                        DuesOrderView {
-                            id,
-                            unit_name: b.unit_name,
-                            period: b.period,
-                            amount_fen: b.amount_fen,
-                            paid_fen: b.paid_fen,
-                            status: b.status.as_str().to_owned(),
-                        },
-                    ))
-                })
-                .collect())
-        })?;
-        out.sort_by_key(|o| std::cmp::Reverse(o.0));
-        Ok(out.into_iter().map(|(_, v)| v).collect())
-    }
-
     /// The device's copy of a membership record, if it has one.
     fn local_membership(&self, id: &str) -> Result<Option<MembershipBody>> {
         let id = bad_id(id)?.to_string();
@@ -651,6 +629,7 @@ impl AppCore {
                         title: b.title,
                         text: b.text,
                         request_id: b.request_id.map(|r| r.to_string()),
+                        payment_id: b.payment_id.map(|r| r.to_string()),
                         at: b.at,
                         read,
                     });

@@ -4,6 +4,7 @@
 
 mod checkpoint;
 mod core;
+pub mod dues;
 mod home;
 pub mod institution;
 mod memberships;
@@ -16,6 +17,7 @@ pub mod workflow;
 
 pub use self::checkpoint::{qr_svg, ScanMode};
 pub use self::core::{app_error, check_server_url, AppCore, SyncEvent};
+pub use dues::views::*;
 pub use institution::{
     IdentityKind, InstitutionBindingView, InstitutionLoginView, InstitutionOption,
     InstitutionUnbindView,

@@ -116,6 +116,21 @@ impl Remote {
         self.send(req, token).await
     }
 
+    /// PUTs raw bytes (a piece of an upload).
+    pub(crate) async fn put_bytes<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<T> {
+        let req = self
+            .http
+            .put(format!("{}{path}", self.base))
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(body);
+        self.send(req, token).await
+    }
+
     /// GETs a file: its bytes, content type and the file name the server gives.
     pub(crate) async fn get_bytes(&self, path: &str, token: Option<&str>) -> Result<Fetched> {
         let mut req = self.http.get(format!("{}{path}", self.base));

@@ -10,13 +10,13 @@ use huiji_domain::dues::{
     self, amount_for, job_bills, may_bill_by_hand, rule_for, validate_rule, DuesOrderBody,
     DuesRule, OrderStatus, Period, ORDER_HAS_PAYMENTS, ORDER_NOT_FOUND,
 };
+pub use huiji_domain::dues::{CancelRequest, GenerateReport, GenerateRequest, RuleRequest};
 use huiji_domain::org::{Action as Perm, NodeKind};
 use huiji_domain::sync::{RecordKind, UNKNOWN_NODE};
 use huiji_domain::time::parse_date;
 use huiji_domain::wire::Record;
 use huiji_domain::workflow::MembershipBody;
 use huiji_domain::DomainError;
-use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -32,40 +32,6 @@ pub const NOT_A_DUES_UNIT: DomainError = DomainError::new(
     "会费标准只能设在工会、协会或学校等有会员的组织",
     "Dues rules belong to a union, an association or an institution",
 );
-
-/// A rule to save: a new one, or with `id` a new version of it.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RuleRequest {
-    #[serde(default)]
-    pub id: Option<Uuid>,
-    pub rule: DuesRule,
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GenerateRequest {
-    pub unit_id: Uuid,
-    /// "2026", "2026-H1", "2026-03": rules of that kind of period bill it.
-    pub period: String,
-}
-
-/// What a billing pass did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct GenerateReport {
-    /// Orders made now.
-    pub created: u32,
-    /// Memberships billed for the period before (left as they are).
-    pub existing: u32,
-    /// Memberships no rule bills, or not live in the period.
-    pub skipped: u32,
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CancelRequest {
-    pub reason: String,
-}
 
 fn bills_dues(kind: NodeKind) -> bool {
     !matches!(kind, NodeKind::Site)

@@ -35,7 +35,7 @@ pub(crate) fn candidates(
         return Ok(Vec::new());
     };
     let tree = Tree::load(c)?;
-    let scope = Scope::of(account);
+    let scope = Scope::of(account, Perm::ViewMembers);
     let excluded = |id: Uuid| id == account.id || id == body.applicant.id || step.is_approver(id);
     let mut found: HashMap<Uuid, Found> = HashMap::new();
 

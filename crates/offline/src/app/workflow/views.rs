@@ -217,24 +217,13 @@ pub struct DelegateCandidate {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct DuesOrderView {
-    pub id: String,
-    pub unit_name: String,
-    pub period: String,
-    #[ts(type = "number")]
-    pub amount_fen: i64,
-    #[ts(type = "number")]
-    pub paid_fen: i64,
-    /// pending, paid
-    pub status: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct NotificationView {
     pub id: String,
     pub title: String,
     pub text: String,
     pub request_id: Option<String>,
+    /// The payment it is about (缴费确认、驳回).
+    pub payment_id: Option<String>,
     #[ts(type = "number")]
     pub at: i64,
     /// Opened on this device.
@@ -307,7 +296,6 @@ pub(crate) fn decls(cfg: &ts_rs::Config) -> Vec<String> {
         MembershipCounts::decl(cfg),
         MembershipPage::decl(cfg),
         DelegateCandidate::decl(cfg),
-        DuesOrderView::decl(cfg),
         NotificationView::decl(cfg),
         ServiceView::decl(cfg),
         AttachmentData::decl(cfg),
