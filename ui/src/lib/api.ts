@@ -16,6 +16,19 @@ import type {
   CheckpointStatusView,
   DelegateCandidate,
   DuesOrderView,
+  DuesRule,
+  DuesRuleView,
+  DuesUnit,
+  GenerateReport,
+  LedgerQuery,
+  LedgerView,
+  OfflinePaymentForm,
+  OnlinePayView,
+  OrderStatus,
+  PaymentPage,
+  PaymentQuery,
+  PaymentView,
+  SavedFile,
   EventView,
   FieldIssue,
   HealthCodeView,
@@ -153,7 +166,6 @@ export interface Backend {
   units_children(parentId: string | null): Promise<UnitOption[]>;
   units_search(text: string): Promise<UnitOption[]>;
   my_memberships(): Promise<MembershipRecordView[]>;
-  my_dues_orders(): Promise<DuesOrderView[]>;
   /** 会籍管理: the membership records in the secretary's scope on this device, with counts. */
   unit_memberships(query: MembershipQuery): Promise<MembershipPage>;
   /** Who the current step of a request may be delegated or transferred to, by name. */
@@ -174,6 +186,54 @@ export interface Backend {
   services_list(): Promise<ServiceView[]>;
   /** A confirmation code to the logged-in user's phone (the application's SMS check). */
   send_verify_code(): Promise<SmsSent>;
+
+  // Dues and payments (会费, seeds 001 §3 and 004 §三).
+  /** The member's orders, newest first, with what is still open. */
+  my_dues_orders(): Promise<DuesOrderView[]>;
+  /** The member's payments (支付记录 / 缴费管理), this device's unsent ones included. */
+  my_payments(): Promise<PaymentView[]>;
+  payment_detail(id: string): Promise<PaymentView>;
+  /** Online only: the provider's page (`pay_url`, also as `qr_svg`). */
+  payment_start_online(orderId: string, amountFen: number | null): Promise<OnlinePayView>;
+  /** How the payment stands now (the server asks the provider if need be); online only. */
+  payment_poll(id: string): Promise<PaymentView>;
+  /** Works offline: kept with its photo and sent (in pieces) when the server answers. */
+  payment_submit_offline(
+    orderId: string,
+    form: OfflinePaymentForm,
+    imageName: string | null,
+    imageBytes: number[] | null,
+  ): Promise<PaymentView>;
+  /** `action`: the domain's PaymentAction JSON; resolves null when the payment is gone (deleted). */
+  payment_act(
+    id: string,
+    action: Record<string, unknown>,
+    imageName: string | null,
+    imageBytes: number[] | null,
+  ): Promise<PaymentView | null>;
+  /** Forgets the server's refusal or conflict about the caller's last change, once read. */
+  payment_dismiss(id: string): Promise<void>;
+  payment_proof(id: string, thumb: boolean): Promise<AttachmentData>;
+  /** Saves the receipt (PDF) in the downloads folder; online only. */
+  payment_receipt(id: string): Promise<SavedFile>;
+  /** Units where the caller manages dues. */
+  dues_units(): Promise<DuesUnit[]>;
+  /** The confirmation queue (待确认 by default) from this device; works offline. */
+  payments_review(query: PaymentQuery): Promise<PaymentPage>;
+  /** The ledger: the server's, or this device's copy when offline (`offline`). */
+  payments_ledger(query: LedgerQuery): Promise<LedgerView>;
+  /** Saves the ledger as XLSX or CSV in the downloads folder; online only. */
+  payments_export(query: LedgerQuery, format: "xlsx" | "csv"): Promise<SavedFile>;
+  /** Orders of the caller's units (default: unpaid). */
+  dues_orders_admin(unitId: string | null, period: string | null, status: OrderStatus | null): Promise<DuesOrderView[]>;
+  dues_rules(): Promise<DuesRuleView[]>;
+  /** Online only. */
+  dues_rule_save(id: string | null, rule: DuesRule): Promise<DuesRuleView>;
+  /** Bills a period at a unit by hand; online only. */
+  dues_generate(unitId: string, period: string): Promise<GenerateReport>;
+  dues_order_cancel(id: string, reason: string): Promise<DuesOrderView>;
+  /** Opens a saved file or a payment page with the system's own handler. */
+  open_external(target: string): Promise<void>;
 
   // Organisations (seed 001): registration and its status without logging in, then the profile.
   org_associations(): Promise<UnitOption[]>;
@@ -328,6 +388,26 @@ export const tauriBackend: Backend = {
   attachment_fetch: (id) => call("attachment_fetch", { id }),
   services_list: () => call("services_list"),
   send_verify_code: () => call("send_verify_code"),
+  my_payments: () => call("my_payments"),
+  payment_detail: (id) => call("payment_detail", { id }),
+  payment_start_online: (orderId, amountFen) => call("payment_start_online", { orderId, amountFen }),
+  payment_poll: (id) => call("payment_poll", { id }),
+  payment_submit_offline: (orderId, form, imageName, imageBytes) =>
+    call("payment_submit_offline", { orderId, form, imageName, imageBytes }),
+  payment_act: (id, action, imageName, imageBytes) => call("payment_act", { id, action, imageName, imageBytes }),
+  payment_dismiss: (id) => call("payment_dismiss", { id }),
+  payment_proof: (id, thumb) => call("payment_proof", { id, thumb }),
+  payment_receipt: (id) => call("payment_receipt", { id }),
+  dues_units: () => call("dues_units"),
+  payments_review: (query) => call("payments_review", { query }),
+  payments_ledger: (query) => call("payments_ledger", { query }),
+  payments_export: (query, format) => call("payments_export", { query, format }),
+  dues_orders_admin: (unitId, period, status) => call("dues_orders_admin", { unitId, period, status }),
+  dues_rules: () => call("dues_rules"),
+  dues_rule_save: (id, rule) => call("dues_rule_save", { id, rule }),
+  dues_generate: (unitId, period) => call("dues_generate", { unitId, period }),
+  dues_order_cancel: (id, reason) => call("dues_order_cancel", { id, reason }),
+  open_external: (target) => call("open_external", { target }),
   org_associations: () => call("org_associations"),
   org_register: (associationId, form, password, agreed) =>
     call("org_register", { associationId, form, password, agreed }),

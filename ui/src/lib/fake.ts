@@ -69,6 +69,23 @@ import {
   type FakeMember,
 } from "./fakeData";
 import { FakeWorkflow, type Ctx } from "./fakeWorkflow";
+import { FakeDues } from "./fakeDues";
+import type {
+  DuesRule,
+  DuesRuleView,
+  DuesUnit,
+  GenerateReport,
+  LedgerQuery,
+  LedgerView,
+  OfflinePaymentForm,
+  OnlinePayView,
+  OrderStatus,
+  PaymentAction,
+  PaymentPage,
+  PaymentQuery,
+  PaymentView,
+  SavedFile,
+} from "./dues";
 import { FakeInstitutions } from "./fakeInstitution";
 import { seedRosterMemberships } from "./fakeWorkflowData";
 import type { RequestAction } from "./workflow";
@@ -170,6 +187,10 @@ export class FakeBackend implements Backend {
   private nextId = 1;
   /** The approval engine: requests, memberships, dues, inbox, org registrations. */
   wf: FakeWorkflow;
+  /** Dues and payments: orders (shared with the approval engine), payments, rules. */
+  dues: FakeDues;
+  /** Links and files the app asked the system to open. */
+  opened: string[] = [];
   /** 在校师生 (seed 003): 西安文理学院's numbers, tickets and bindings. */
   inst: FakeInstitutions;
 
@@ -188,6 +209,7 @@ export class FakeBackend implements Backend {
       now: () => Date.now(),
     });
     seedRosterMemberships(this.wf, this.members);
+    this.dues = new FakeDues(this.wf);
     if (opts.orgNeedsProfile) {
       const org = this.accounts.find((a) => a.session.account.kind === "organisation");
       if (org) org.session.account.needs_profile = true;
@@ -475,6 +497,7 @@ export class FakeBackend implements Backend {
         return { ...this.status };
       }
       this.wf.flush();
+      this.dues.sync();
       this.emitStatus({ syncing: false, pending: 0, last_success_ms: Date.now(), last_error: null, progress: null });
       return { ...this.status };
     });
@@ -489,6 +512,7 @@ export class FakeBackend implements Backend {
       this.emitProgress(p);
     }
     this.wf.flush();
+    this.dues.sync();
     this.emitStatus({ syncing: false, pending: 0, last_success_ms: Date.now(), progress: null });
   }
 
@@ -1171,7 +1195,106 @@ export class FakeBackend implements Backend {
   }
 
   my_dues_orders(): Promise<DuesOrderView[]> {
-    return this.run("my_dues_orders", [], () => this.wf.myDues(this.ctx()));
+    return this.run("my_dues_orders", [], () => this.dues.myOrders(this.ctx()));
+  }
+
+  my_payments(): Promise<PaymentView[]> {
+    return this.run("my_payments", [], () => this.dues.myPayments(this.ctx()));
+  }
+
+  payment_detail(id: string): Promise<PaymentView> {
+    return this.run("payment_detail", [id], () => this.dues.detail(this.ctx(), id));
+  }
+
+  payment_start_online(orderId: string, amountFen: number | null): Promise<OnlinePayView> {
+    return this.run("payment_start_online", [orderId, amountFen], () => this.dues.startOnline(this.ctx(), orderId, amountFen));
+  }
+
+  payment_poll(id: string): Promise<PaymentView> {
+    return this.run("payment_poll", [id], () => this.dues.poll(this.ctx(), id));
+  }
+
+  payment_submit_offline(
+    orderId: string,
+    form: OfflinePaymentForm,
+    imageName: string | null,
+    imageBytes: number[] | null,
+  ): Promise<PaymentView> {
+    return this.run("payment_submit_offline", [orderId, json(form), imageName, imageBytes ? imageBytes.length : null], () => {
+      const v = this.dues.submitOffline(this.ctx(), orderId, form, imageName, imageBytes);
+      if (v.local === "queued") this.emitStatus({ pending: this.status.pending + 1 });
+      return v;
+    });
+  }
+
+  payment_act(
+    id: string,
+    action: Record<string, unknown>,
+    imageName: string | null,
+    imageBytes: number[] | null,
+  ): Promise<PaymentView | null> {
+    return this.run("payment_act", [id, json(action), imageName, imageBytes ? imageBytes.length : null], () => {
+      const v = this.dues.act(this.ctx(), id, action as PaymentAction, imageName, imageBytes);
+      if (v && v.local === "queued" && v.version > 0) this.emitStatus({ pending: this.status.pending + 1 });
+      return v;
+    });
+  }
+
+  payment_dismiss(id: string): Promise<void> {
+    return this.run("payment_dismiss", [id], () => undefined);
+  }
+
+  payment_proof(id: string, thumb: boolean): Promise<AttachmentData> {
+    return this.run("payment_proof", [id, thumb], () => this.dues.proof(this.ctx(), id));
+  }
+
+  payment_receipt(id: string): Promise<SavedFile> {
+    return this.run("payment_receipt", [id], () => this.dues.receipt(this.ctx(), id));
+  }
+
+  dues_units(): Promise<DuesUnit[]> {
+    return this.run("dues_units", [], () => this.dues.units(this.ctx()));
+  }
+
+  payments_review(query: PaymentQuery): Promise<PaymentPage> {
+    return this.run("payments_review", [json(query)], () => this.dues.review(this.ctx(), query));
+  }
+
+  payments_ledger(query: LedgerQuery): Promise<LedgerView> {
+    return this.run("payments_ledger", [json(query)], () => this.dues.ledger(this.ctx(), query));
+  }
+
+  payments_export(query: LedgerQuery, format: "xlsx" | "csv"): Promise<SavedFile> {
+    return this.run("payments_export", [json(query), format], () => this.dues.exportFile(this.ctx(), query, format));
+  }
+
+  dues_orders_admin(unitId: string | null, period: string | null, status: OrderStatus | null): Promise<DuesOrderView[]> {
+    return this.run("dues_orders_admin", [unitId, period, status], () => this.dues.ordersAdmin(this.ctx(), unitId, period, status));
+  }
+
+  dues_rules(): Promise<DuesRuleView[]> {
+    return this.run("dues_rules", [], () => this.dues.rulesOf(this.ctx()));
+  }
+
+  dues_rule_save(id: string | null, rule: DuesRule): Promise<DuesRuleView> {
+    return this.run("dues_rule_save", [id, json(rule)], () => this.dues.saveRule(this.ctx(), id, rule));
+  }
+
+  dues_generate(unitId: string, period: string): Promise<GenerateReport> {
+    return this.run("dues_generate", [unitId, period], () => this.dues.generate(this.ctx(), unitId, period));
+  }
+
+  dues_order_cancel(id: string, reason: string): Promise<DuesOrderView> {
+    return this.run("dues_order_cancel", [id, reason], () => this.dues.cancelOrder(this.ctx(), id, reason));
+  }
+
+  open_external(target: string): Promise<void> {
+    return this.run("open_external", [target], () => {
+      this.opened.push(target);
+      // Mock mode: the payer "pays" on the sandbox page a moment after it opens.
+      const m = /\/sandbox\/pay\/([^/?#]+)/.exec(target);
+      if (m && this.animateSync) setTimeout(() => this.dues.payTrade(m[1]), 1500);
+    });
   }
 
   unit_memberships(query: MembershipQuery): Promise<MembershipPage> {

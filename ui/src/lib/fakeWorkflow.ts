@@ -13,7 +13,6 @@ import type {
   Attachment,
   AttachmentData,
   BulkResult,
-  DuesOrderView,
   LocalState,
   MembershipRecordView,
   MembershipStatus,
@@ -93,7 +92,8 @@ export type Held = {
 };
 
 export type FakeMembership = MembershipRecordView & { account_id: string; request_id: string | null };
-export type FakeDues = DuesOrderView & { account_id: string };
+export type { FakeOrder as FakeDues } from "./fakeDues";
+import type { FakeOrder } from "./fakeDues";
 export type FakeNotification = NotificationView & { to: string };
 export type FakeOrgReg = {
   association_id: string;
@@ -152,7 +152,8 @@ export class FakeWorkflow {
   services: ServiceView[] = demoServices();
   held: Held[] = [];
   memberships: FakeMembership[] = [];
-  dues: FakeDues[] = [];
+  /** Dues orders (the dues engine, fakeDues.ts, keeps their payments). */
+  dues: FakeOrder[] = [];
   notifications: FakeNotification[] = [];
   issues: Array<WorkflowIssue & { to: string }> = [];
   attachments = new Map<string, AttachmentData & { size: number }>();
@@ -707,11 +708,17 @@ export class FakeWorkflow {
         this.dues.unshift({
           id: this.newId("do"),
           account_id: who.id,
+          unit_id: b.node_id,
+          name: who.name,
           unit_name: b.node_name,
           period: b.bill.period,
           amount_fen: b.bill.amount_fen,
           paid_fen: 0,
           status: "pending",
+          due_on: null,
+          prorated: false,
+          cancel_reason: null,
+          created_at: Date.now(),
         });
       }
     } else if (b.kind === "transfer") {
@@ -829,7 +836,7 @@ export class FakeWorkflow {
         title = `新的待办：${b.title}`;
         text = `${b.applicant.name}提交了${kind}，请及时审核。`;
       }
-      this.notifications.unshift({ id: this.newId("nt"), to, title, text, request_id: requestId, at, read: false });
+      this.notifications.unshift({ id: this.newId("nt"), to, title, text, request_id: requestId, payment_id: null, at, read: false });
     }
   }
 
@@ -841,9 +848,7 @@ export class FakeWorkflow {
       .map(({ account_id: _a, request_id: _r, ...v }) => structuredClone(v));
   }
 
-  myDues(ctx: Ctx): DuesOrderView[] {
-    return this.dues.filter((d) => d.account_id === me(ctx).id).map(({ account_id: _a, ...v }) => ({ ...v }));
-  }
+
 
   setStatus(ctx: Ctx, id: string, status: MembershipStatus | null, reason: string): MembershipRecordView {
     const m = req(this.memberships.find((x) => x.id === id), e("NotFound", "会籍不存在"));

@@ -432,15 +432,30 @@ export function seedWorkflow(wf: FakeWorkflow, extraTodo: number): void {
       request_id: null,
     },
   );
+  const order = (id: string, who: Person, unit_id: string, unit_name: string, period: string, amount_fen: number, ago: number) => ({
+    id,
+    account_id: who.id,
+    unit_id,
+    name: who.name,
+    unit_name,
+    period,
+    amount_fen,
+    paid_fen: 0,
+    status: "pending" as const,
+    due_on: `${period}-${unit_id === "n-jsia" ? "03-31" : "01-31"}`,
+    prorated: false,
+    cancel_reason: null,
+    created_at: now - ago * HOUR,
+  });
   wf.dues.push(
-    { id: "do-1", account_id: P.ouyang.id, unit_name: "南京医科大学工会", period: String(year), amount_fen: 24000, paid_fen: 0, status: "pending" },
-    { id: "do-0", account_id: P.ouyang.id, unit_name: "南京医科大学工会", period: String(year - 1), amount_fen: 24000, paid_fen: 24000, status: "paid" },
-    { id: "do-o1", account_id: P.org.id, unit_name: "江苏省互联网协会", period: String(year), amount_fen: 500000, paid_fen: 0, status: "pending" },
+    order("do-1", P.ouyang, "n-njmu", "南京医科大学工会", String(year), 24000, 24 * 30),
+    order("do-0", P.ouyang, "n-njmu", "南京医科大学工会", String(year - 1), 24000, 24 * 400),
+    order("do-o1", P.org, "n-jsia", "江苏省互联网协会", String(year), 2000000, 24 * 60),
   );
 
   // Inbox entries.
   const note = (to: string, title: string, text: string, request_id: string | null, hoursAgo: number, read: boolean) =>
-    wf.notifications.push({ id: wf.newId("nt"), to, title, text, request_id, at: now - hoursAgo * HOUR, read });
+    wf.notifications.push({ id: wf.newId("nt"), to, title, text, request_id, payment_id: null, at: now - hoursAgo * HOUR, read });
   note(P.ouyang.id, "职务申请被退回修改", "原因：请上传加盖学院公章的职务申请书。请修改后重新提交。", returned.id, 28, false);
   note(P.ouyang.id, "办事大厅已通过", "您提交的“网站变更申请 · 欧阳娜娜”已审核通过。", wf.held.find((h) => h.device.body.kind === "service")!.id, 180, true);
   note(P.zhou.id, "新的待办：单位注册 · 南京云帆信息技术有限公司", "南京云帆信息技术有限公司提交了单位注册，请及时审核。", yunfan.id, 2, false);

@@ -6,6 +6,8 @@
 import { derived, get, writable } from "svelte/store";
 import type { Role } from "./bindings";
 import { institutionEn, institutionZh } from "./i18n.institution";
+import { duesEn, duesZh } from "./i18n.dues";
+import { duesAdminEn, duesAdminZh } from "./i18n.duesAdmin";
 import { workflowEn, workflowZh } from "./i18n.workflow";
 
 export type Locale = "zh-CN" | "en";
@@ -345,6 +347,8 @@ const zh = {
 
   ...workflowZh,
   ...institutionZh,
+  ...duesZh,
+  ...duesAdminZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -683,6 +687,8 @@ const en: Record<MessageKey, string> = {
 
   ...workflowEn,
   ...institutionEn,
+  ...duesEn,
+  ...duesAdminEn,
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { "zh-CN": zh, en };
