@@ -18,7 +18,8 @@ CREATE TABLE dues_orders (
     created_at BIGINT NOT NULL,
     UNIQUE (membership_id, period)
 );
-CREATE INDEX dues_orders_unit ON dues_orders(unit_path, period);
+-- The ledger's standing by period reads only this index.
+CREATE INDEX dues_orders_totals ON dues_orders(period, status, amount_fen, paid_fen, unit_path);
 CREATE INDEX dues_orders_account ON dues_orders(account_id);
 
 CREATE TABLE payments (
@@ -42,7 +43,10 @@ CREATE TABLE payments (
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
-CREATE INDEX payments_ledger ON payments(period, status, method, unit_path, amount_fen);
+-- The ledger's totals read only this index (a period's rows, or all of them); its
+-- pages walk the newest first by period, or overall.
+CREATE INDEX payments_ledger ON payments(period, status, method, amount_fen, unit_path, payer);
+CREATE INDEX payments_period_recent ON payments(period, created_at);
 CREATE INDEX payments_recent ON payments(created_at);
 CREATE INDEX payments_order ON payments(order_id);
 CREATE INDEX payments_account ON payments(account_id);

@@ -607,6 +607,382 @@ async fn checkpoint_bench() {
     drop(server);
 }
 
+// ---------------------------------------------------------------- dues ledger
+
+/// Writes `n_orders` orders and `n_payments` payments straight into the database the
+/// server uses (its records and their index rows), as years of dues would leave them.
+async fn seed_dues(database_url: &str, n_orders: usize, n_payments: usize) {
+    use huiji_domain::dues::{
+        DuesOrderBody, OrderStatus, PayMethod, PaymentBody, PaymentLog, PaymentStatus,
+    };
+    use huiji_domain::workflow::Person;
+    use sqlx::Row;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(database_url)
+        .await
+        .unwrap();
+    let pg = database_url.starts_with("postgres");
+    let units: Vec<(Uuid, String, String)> = {
+        let mut out = Vec::new();
+        for name in [
+            "南京医科大学工会",
+            "南京大学工会",
+            "东南大学工会",
+            "南京师范大学工会",
+            "徐工集团工会",
+        ] {
+            let id = demo_node(name);
+            let row = sqlx::query("SELECT node_path FROM records WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            out.push((id, row.try_get::<String, _>(0).unwrap(), name.to_owned()));
+        }
+        out
+    };
+    let mut seq: i64 = sqlx::query("SELECT value FROM counters WHERE name = 'seq'")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    let periods = ["2022", "2023", "2024", "2025", "2026"];
+    let methods = [
+        PayMethod::Online,
+        PayMethod::BankTransfer,
+        PayMethod::Cash,
+        PayMethod::Other,
+    ];
+    let now = 1_795_000_000_000_i64;
+    let mark = |n: usize| if pg { format!("${n}") } else { "?".to_owned() };
+    let placeholders = |rows: usize, cols: usize| {
+        (0..rows)
+            .map(|r| {
+                let inner: Vec<String> = (0..cols).map(|c| mark(r * cols + c + 1)).collect();
+                format!("({})", inner.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut tx = pool.begin().await.unwrap();
+    let mut orders: Vec<(Uuid, DuesOrderBody, usize)> = Vec::with_capacity(n_orders);
+    for i in 0..n_orders {
+        let member = i / periods.len();
+        let unit = member % units.len();
+        let body = DuesOrderBody {
+            account_id: Uuid::from_u128(0xB000_0000 + member as u128),
+            name: format!(
+                "{}{}",
+                SURNAMES[member % SURNAMES.len()],
+                GIVEN[(member / 7) % GIVEN.len()]
+            ),
+            unit_id: units[unit].0,
+            unit_name: units[unit].2.clone(),
+            membership_id: Uuid::from_u128(0xA000_0000 + member as u128),
+            period: periods[i % periods.len()].to_owned(),
+            amount_fen: 24_000,
+            paid_fen: 0,
+            pending_fen: 0,
+            status: OrderStatus::Pending,
+            request_id: None,
+            rule_id: None,
+            due_on: None,
+            prorated: false,
+            cancel_reason: None,
+            created_at: now,
+        };
+        orders.push((Uuid::now_v7(), body, unit));
+    }
+    // Payments: two for most orders (half and half), some waiting, some rejected.
+    let mut paid = vec![0_i64; n_orders];
+    let mut pays: Vec<(Uuid, PaymentBody, usize)> = Vec::with_capacity(n_payments);
+    for j in 0..n_payments {
+        let oi = j % n_orders;
+        let (oid, o, unit) = &orders[oi];
+        let method = methods[j % methods.len()];
+        let status = match j % 20 {
+            0..=13 => PaymentStatus::Confirmed,
+            14..=16 => PaymentStatus::Submitted,
+            17..=18 => PaymentStatus::Rejected,
+            _ => {
+                if method == PayMethod::Online {
+                    PaymentStatus::Closed
+                } else {
+                    PaymentStatus::Rejected
+                }
+            }
+        };
+        let amount = 12_000;
+        if status == PaymentStatus::Confirmed {
+            paid[oi] += amount;
+        }
+        let body = PaymentBody {
+            order_id: *oid,
+            account_id: o.account_id,
+            payer: o.name.clone(),
+            unit_id: o.unit_id,
+            unit_name: o.unit_name.clone(),
+            period: o.period.clone(),
+            amount_fen: amount,
+            method,
+            status,
+            paid_on: Some(format!("{}-06-15", &o.period[..4])),
+            reference: Some(format!("REF{j:08}")),
+            note: None,
+            proof: None,
+            channel: (method == PayMethod::Online).then(|| "sandbox".into()),
+            out_trade_no: (method == PayMethod::Online)
+                .then(|| format!("{:032x}", 0xC000_0000_u128 + j as u128)),
+            reason: (status == PaymentStatus::Rejected).then(|| "凭证不清晰".into()),
+            decided_by: Some(Person {
+                id: Uuid::nil(),
+                name: "张靖".into(),
+            }),
+            decided_at: Some(now),
+            receipt_no: (status == PaymentStatus::Confirmed).then(|| format!("SJ20261201{j:06}")),
+            created_at: now - (n_payments - j) as i64 * 1000,
+            log: vec![PaymentLog {
+                at: now,
+                actor: None,
+                action: "submit".into(),
+                note: None,
+            }],
+        };
+        pays.push((Uuid::now_v7(), body, *unit));
+    }
+    for (i, (_, o, _)) in orders.iter_mut().enumerate() {
+        o.paid_fen = paid[i];
+        o.status = if paid[i] >= o.amount_fen {
+            OrderStatus::Paid
+        } else if paid[i] > 0 {
+            OrderStatus::Partial
+        } else {
+            OrderStatus::Pending
+        };
+    }
+    const REC: &str = "INSERT INTO records (id, kind, node_id, node_path, owner_id, version, seq, deleted, body, created_at, updated_at, updated_by, audience) VALUES ";
+    for chunk in orders.chunks(400) {
+        let sql = format!("{REC}{}", placeholders(chunk.len(), 13));
+        let mut q = sqlx::query(&sql);
+        for (id, o, unit) in chunk {
+            seq += 1;
+            q = q
+                .bind(id.to_string())
+                .bind("dues_order")
+                .bind(units[*unit].0.to_string())
+                .bind(units[*unit].1.clone())
+                .bind(o.account_id.to_string())
+                .bind(1_i64)
+                .bind(seq)
+                .bind(0_i64)
+                .bind(serde_json::to_string(o).unwrap())
+                .bind(now)
+                .bind(now)
+                .bind(None::<String>)
+                .bind(None::<String>);
+        }
+        q.execute(&mut *tx).await.unwrap();
+        let sql = format!("INSERT INTO dues_orders (id, membership_id, account_id, unit_id, unit_path, period, amount_fen, paid_fen, status, created_at) VALUES {}", placeholders(chunk.len(), 10));
+        let mut q = sqlx::query(&sql);
+        for (id, o, unit) in chunk {
+            q = q
+                .bind(id.to_string())
+                .bind(o.membership_id.to_string())
+                .bind(o.account_id.to_string())
+                .bind(o.unit_id.to_string())
+                .bind(units[*unit].1.clone())
+                .bind(o.period.clone())
+                .bind(o.amount_fen)
+                .bind(o.paid_fen)
+                .bind(o.status.as_str())
+                .bind(now);
+        }
+        q.execute(&mut *tx).await.unwrap();
+    }
+    for chunk in pays.chunks(400) {
+        let sql = format!("{REC}{}", placeholders(chunk.len(), 13));
+        let mut q = sqlx::query(&sql);
+        for (id, p, unit) in chunk {
+            seq += 1;
+            q = q
+                .bind(id.to_string())
+                .bind("payment")
+                .bind(units[*unit].0.to_string())
+                .bind(units[*unit].1.clone())
+                .bind(p.account_id.to_string())
+                .bind(1_i64)
+                .bind(seq)
+                .bind(0_i64)
+                .bind(serde_json::to_string(p).unwrap())
+                .bind(now)
+                .bind(now)
+                .bind(None::<String>)
+                .bind(None::<String>);
+        }
+        q.execute(&mut *tx).await.unwrap();
+        let sql = format!("INSERT INTO payments (id, order_id, account_id, unit_path, period, payer, amount_fen, method, status, out_trade_no, channel, request_hash, receipt_no, created_at, updated_at) VALUES {}", placeholders(chunk.len(), 15));
+        let mut q = sqlx::query(&sql);
+        for (id, p, unit) in chunk {
+            q = q
+                .bind(id.to_string())
+                .bind(p.order_id.to_string())
+                .bind(p.account_id.to_string())
+                .bind(units[*unit].1.clone())
+                .bind(p.period.clone())
+                .bind(p.payer.clone())
+                .bind(p.amount_fen)
+                .bind(p.method.as_str())
+                .bind(p.status.as_str())
+                .bind(p.out_trade_no.clone())
+                .bind(p.channel.clone())
+                .bind(None::<String>)
+                .bind(p.receipt_no.clone())
+                .bind(p.created_at)
+                .bind(now);
+        }
+        q.execute(&mut *tx).await.unwrap();
+    }
+    sqlx::query(
+        "UPDATE counters SET value = $1 WHERE name = 'seq'"
+            .replace("$1", &mark(1))
+            .as_str(),
+    )
+    .bind(seq)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    if pg {
+        sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    } else {
+        sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+}
+
+/// The ledger's totals over 100,000 payments: p50/p95 of the HTTP call per query.
+async fn dues_bench(label: &str, database_url: Option<&str>) {
+    let dir = tempfile::tempdir().unwrap();
+    // HUIJI_BENCH_KEEP=<dir> keeps the SQLite database there, to look at query plans.
+    let data = std::env::var_os("HUIJI_BENCH_KEEP")
+        .map(std::path::PathBuf::from)
+        .filter(|_| database_url.is_none())
+        .unwrap_or_else(|| dir.path().join("server"));
+    // First start: migrations and the demo; then the years of payments go in.
+    let mut server = ServerProcess::start(&data, database_url);
+    server.kill_hard();
+    let url = database_url
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data.join("huiji.db").display()));
+    let t = Instant::now();
+    seed_dues(&url, 50_000, 100_000).await;
+    println!(
+        "[{label}] dues: 50,000 orders and 100,000 payments written in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let server = ServerProcess::start_at(&data, database_url, "127.0.0.1:0");
+    let base = server.base_url.clone();
+    let admin = login(&base, ADMIN).await;
+    let zhang = login(&base, SECRETARY).await;
+    let njmu = demo_node("南京医科大学工会");
+    let http = reqwest::Client::new();
+    let cases = [
+        (
+            "totals of one period, every unit (admin)",
+            admin.clone(),
+            "period=2025".to_owned(),
+        ),
+        (
+            "totals of one period, one unit (secretary)",
+            zhang.clone(),
+            format!("period=2025&unit_id={njmu}"),
+        ),
+        (
+            "one period, confirmed bank transfers",
+            admin.clone(),
+            "period=2025&status=confirmed&method=bank_transfer".to_owned(),
+        ),
+        ("every period (admin)", admin.clone(), String::new()),
+        (
+            "payer name search, one period",
+            admin.clone(),
+            "period=2025&q=%E5%BC%A0".to_owned(),
+        ),
+    ];
+    for (name, token, q) in &cases {
+        let call = || async {
+            let v: serde_json::Value = http
+                .get(format!("{base}/api/v1/payments/ledger?{q}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .error_for_status()
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v
+        };
+        for _ in 0..10 {
+            call().await;
+        }
+        let mut lat = Vec::new();
+        let mut count = 0;
+        for _ in 0..200 {
+            let t = Instant::now();
+            let v = call().await;
+            lat.push(t.elapsed().as_secs_f64() * 1000.0);
+            count = v["totals"]["count"].as_u64().unwrap_or(0);
+        }
+        lat.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "[{label}] ledger {name:<44} {count:>6} rows matched: p50 {:.1} ms, p95 {:.1} ms (target p95 ≤ 100 ms)",
+            pct(&lat, 0.5),
+            pct(&lat, 0.95)
+        );
+    }
+    let t = Instant::now();
+    let csv = http
+        .get(format!(
+            "{base}/api/v1/payments/export?format=csv&period=2025"
+        ))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    println!(
+        "[{label}] export one period as CSV ({} lines, {:.1} MB): {:.0} ms",
+        csv.iter().filter(|b| **b == b'\n').count(),
+        csv.len() as f64 / 1e6,
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    let t = Instant::now();
+    let xlsx = http
+        .get(format!(
+            "{base}/api/v1/payments/export?format=xlsx&period=2025"
+        ))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    println!(
+        "[{label}] export one period as XLSX ({:.1} MB): {:.0} ms",
+        xlsx.len() as f64 / 1e6,
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    drop(server);
+}
+
 #[tokio::main]
 async fn main() {
     println!(
@@ -616,7 +992,7 @@ async fn main() {
             .unwrap_or(1)
     );
     let started = Instant::now();
-    // `huiji-bench [search|review|app|checkpoint|sync]` runs one section; no argument runs all.
+    // `huiji-bench [search|review|app|checkpoint|dues|sync]` runs one section; no argument runs all.
     let only = std::env::args().nth(1).unwrap_or_default();
     let run = |section: &str| only.is_empty() || only == section;
     if run("search") {
@@ -632,6 +1008,16 @@ async fn main() {
     }
     if run("checkpoint") {
         checkpoint_bench().await;
+    }
+    if run("dues") {
+        dues_bench("sqlite", None).await;
+        match fresh_pg_database().await {
+            Some(url) => {
+                dues_bench("postgres", Some(&url)).await;
+                drop_pg_database(&url).await;
+            }
+            None => println!("[postgres] dues skipped: PostgreSQL not reachable"),
+        }
     }
     if run("sync") {
         run_backend("sqlite", None).await;

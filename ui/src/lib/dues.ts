@@ -137,8 +137,3 @@ export function currentPeriodOf(kind: PeriodKind, now: Date = new Date()): strin
   if (kind === "half_year") return `${y}-H${mo <= 6 ? 1 : 2}`;
   return `${y}-${String(mo).padStart(2, "0")}`;
 }
-
-/** Reads a File as the bytes a command takes. */
-export async function fileBytes(f: File): Promise<Uint8Array> {
-  return new Uint8Array(await f.arrayBuffer());
-}

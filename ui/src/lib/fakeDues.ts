@@ -147,6 +147,9 @@ export class FakeDues {
   rules: Array<{ id: string; rule: DuesRule; version: number }> = [];
   /** Online trades paid on the sandbox page (settled at the next poll). */
   paidTrades = new Set<string>();
+  /** Admins' decisions made here while offline: shown as queued until the next sync,
+   * like the app's outbox overlay (the fake applies them at once, as no other admin acts). */
+  private queuedActs = new Set<string>();
   private seq = 100;
   private receipts = 0;
 
@@ -283,6 +286,7 @@ export class FakeDues {
 
   private allowed(ctx: Ctx, p: FakePayment): string[] {
     if (p.unsent) return ["edit", "delete"];
+    if (this.queuedActs.has(p.id)) return [];
     const mine = p.account_id === this.me(ctx).id;
     if (p.method === "online") return mine && p.status === "created" ? ["cancel"] : [];
     if (mine) return p.status === "submitted" || p.status === "rejected" ? ["edit", "delete"] : [];
@@ -312,7 +316,7 @@ export class FakeDues {
       receipt_no: p.receipt_no,
       created_at: p.created_at,
       log: p.log.map((l) => ({ ...l })),
-      local: p.unsent ? "queued" : "synced",
+      local: p.unsent || this.queuedActs.has(p.id) ? "queued" : "synced",
       local_reason: null,
       allowed: this.allowed(ctx, p),
       mine: p.account_id === this.me(ctx).id,
@@ -486,6 +490,7 @@ export class FakeDues {
       }
       case "confirm":
       case "reject": {
+        if (this.queuedActs.has(p.id)) throw E.queued;
         if (mine) throw E.selfConfirm;
         if (!this.admin(ctx, p.unit_id)) throw err("PaymentNotAdmin", "您没有确认该单位缴费的权限");
         if (p.method === "online") throw E.online;
@@ -504,6 +509,7 @@ export class FakeDues {
         p.decided_at = now;
         p.log.push({ at: now, actor: me, action: action.action, note: action.action === "reject" ? action.reason.trim() : (action.comment ?? null) });
         p.version++;
+        if (!ctx.online) this.queuedActs.add(p.id);
         break;
       }
       case "cancel": {
@@ -539,6 +545,7 @@ export class FakeDues {
   sync(): number {
     const n = this.payments.filter((p) => p.unsent).length;
     for (const p of this.payments) p.unsent = false;
+    this.queuedActs.clear();
     return n;
   }
 
@@ -560,7 +567,8 @@ export class FakeDues {
     const want = q.status ?? "submitted";
     const text = q.q?.trim() ?? "";
     const all = mine
-      .filter((p) => p.status === want && (!q.unit_id || this.within(p.unit_id, q.unit_id)) && (!text || p.payer.includes(text)))
+      // The app keeps ours unsent in the waiting list whatever they will turn into.
+      .filter((p) => (p.status === want || (want === "submitted" && this.queuedActs.has(p.id))) && (!q.unit_id || this.within(p.unit_id, q.unit_id)) && (!text || p.payer.includes(text)))
       .sort((a, b) => b.created_at - a.created_at);
     const page = Math.max(1, q.page ?? 1);
     const size = Math.min(200, Math.max(1, q.page_size ?? 20));

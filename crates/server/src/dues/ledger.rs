@@ -120,16 +120,18 @@ async fn rows(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<LedgerRow>> {
+    // The page's ids first (from the index alone), then only their bodies: joining
+    // before the limit would read every matching body.
     let mut qb = Sql::new(
         st.db.backend,
-        "SELECT r.id, r.body FROM payments p JOIN records r ON r.id = p.id",
+        "SELECT r.id, r.body FROM (SELECT id, created_at FROM payments",
     );
-    // The filter's columns exist only in payments, so they need no table prefix.
     filter(&mut qb, scopes, q, false)?;
-    qb.push(" ORDER BY p.created_at DESC, p.id DESC LIMIT ")
+    qb.push(" ORDER BY created_at DESC, id DESC LIMIT ")
         .bind(limit)?
         .push(" OFFSET ")
-        .bind(offset)?;
+        .bind(offset)?
+        .push(") p JOIN records r ON r.id = p.id ORDER BY p.created_at DESC, p.id DESC");
     let found = qb.fetch_all(&st.db.pool).await?;
     let mut out = Vec::with_capacity(found.len());
     for r in &found {
