@@ -490,6 +490,18 @@ async fn a_lost_notification_is_recovered_by_asking_the_provider(t: &TestApp) {
     let token = t.login(OUYANG).await;
     let o = order_of(t, &token, &year(t)).await;
     let started = start_online(t, &token, o["id"].as_str().unwrap()).await;
+    // Started again (another tap, a new id) while it is open: the same trade, never a
+    // second one that could be paid too.
+    let (s, twice) = t
+        .call(
+            "POST",
+            "/api/v1/payments/online",
+            Some(&token),
+            Some(json!({"id": Uuid::now_v7(), "order_id": o["id"]})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{twice}");
+    assert_eq!(twice["payment"]["id"], started["payment"]["id"]);
     // The same id again answers the same trade.
     let (s, again) = t
         .call(

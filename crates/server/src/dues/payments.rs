@@ -162,6 +162,15 @@ pub async fn start_online(
             (p.rec.record, p.body)
         }
         Some(_) => return Err(PAYMENT_ID_TAKEN.into()),
+        None if open_trade(&mut tx, &o, user.id(), now).await?.is_some() => {
+            // A trade of this order still open at the provider: pay that one, never a
+            // second (two paid trades would pay the order twice).
+            let p = open_trade(&mut tx, &o, user.id(), now)
+                .await?
+                .ok_or_else(|| internal("open trade vanished"))?;
+            tx.rollback().await?;
+            (p.rec.record, p.body)
+        }
         None => {
             o.body.check_payable()?;
             let (paid, pending) = sums(&mut tx, o.rec.record.id).await?;
@@ -215,6 +224,28 @@ pub async fn start_online(
         pay_url: started.pay_url,
         expires_at: intent.expires_at,
     })
+}
+
+/// The payer's online payment of `o` still open at the provider, if any.
+async fn open_trade(
+    tx: &mut Transaction<'_, Any>,
+    o: &OrderRec,
+    payer: Uuid,
+    now: i64,
+) -> Result<Option<PaymentRec>> {
+    let row = sqlx::query(
+        "SELECT id FROM payments WHERE order_id = $1 AND account_id = $2 AND method = 'online' \
+         AND status = 'created' AND created_at > $3 ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(o.rec.record.id.to_string())
+    .bind(payer.to_string())
+    .bind(now - TRADE_TTL_MS)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match row {
+        Some(r) => payment(tx, crate::auth::parse_uuid(&r.try_get::<String, _>(0)?)?).await,
+        None => Ok(None),
+    }
 }
 
 /// Applies a provider event to the payment of `out_trade_no` in `tx`. `Ok(false)`:
