@@ -391,6 +391,7 @@ pub fn required() -> bool {
 
 /// Starts tauri-driver and the debug app with its own data folder and server address.
 pub async fn open_app(display: &str, data: &Path, server_url: &str) -> (TauriDriver, Session) {
+    let downloads = data.join("downloads").to_str().unwrap().to_owned();
     let data = data.to_str().unwrap().to_owned();
     let driver = TauriDriver::start(
         display,
@@ -398,6 +399,8 @@ pub async fn open_app(display: &str, data: &Path, server_url: &str) -> (TauriDri
             ("HUIJI_APP_DATA", &data),
             ("HUIJI_SERVER_URL", server_url),
             ("HUIJI_LOG", "warn"),
+            // Receipts and exports land here (the app's downloads folder).
+            ("HUIJI_DOWNLOAD_DIR", &downloads),
         ],
     );
     let session = Session::new(&driver, &app_binary()).await;
