@@ -223,7 +223,7 @@ async fn a_member_pays_online_and_offline_with_a_photo_and_the_secretary_confirm
             .await;
         click(&s, "[data-testid=offline-submit]").await;
         s.wait_js(
-            "!!document.querySelector('[data-testid=offline-saved]') || !!document.querySelector('[data-testid=offline-error]') || !!document.querySelector('[data-testid^=offline-error-]')",
+            "!!document.querySelector('[data-testid=offline-saved]') || !!document.querySelector('[data-testid=offline-error]') || !!document.querySelector('[data-testid=offline-form] [data-testid$=-error]')",
             60,
         )
         .await;

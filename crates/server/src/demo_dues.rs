@@ -255,43 +255,36 @@ pub async fn load(st: &AppState) -> Result<()> {
         } else {
             None
         };
-        let mut body = PaymentBody {
-            order_id: o.rec.record.id,
-            account_id: o.body.account_id,
-            payer: org.to_owned(),
-            unit_id: assoc.id,
-            unit_name: assoc.body.name.clone(),
-            period: o.body.period.clone(),
-            amount_fen: o.body.amount_fen / amount_part,
+        let then = now - 3 * 86_400_000;
+        let mut body = PaymentBody::for_order(
+            o.rec.record.id,
+            &o.body,
+            o.body.amount_fen / amount_part,
             method,
-            status,
-            paid_on: Some(today(now - 3 * 86_400_000)),
-            reference: Some(if method == PayMethod::Online {
-                "SBX5F1E2D3C4B5A69788796A5".into()
+            then,
+        );
+        body.status = status;
+        body.paid_on = Some(today(then));
+        body.reference = Some(if method == PayMethod::Online {
+            "SBX5F1E2D3C4B5A69788796A5".into()
+        } else {
+            "中国银行 6217 **** 0021 转账".into()
+        });
+        body.proof = proof;
+        body.channel = (method == PayMethod::Online).then(|| "sandbox".into());
+        body.out_trade_no = (method == PayMethod::Online).then(|| id.simple().to_string());
+        body.decided_at = (status == PaymentStatus::Confirmed).then_some(then);
+        body.log.push(PaymentLog {
+            at: then,
+            actor: Some(payer),
+            action: if method == PayMethod::Online {
+                "create"
             } else {
-                "中国银行 6217 **** 0021 转账".into()
-            }),
+                "submit"
+            }
+            .into(),
             note: None,
-            proof,
-            channel: (method == PayMethod::Online).then(|| "sandbox".into()),
-            out_trade_no: (method == PayMethod::Online).then(|| id.simple().to_string()),
-            reason: None,
-            decided_by: None,
-            decided_at: (status == PaymentStatus::Confirmed).then_some(now - 3 * 86_400_000),
-            receipt_no: None,
-            created_at: now - 3 * 86_400_000,
-            log: vec![PaymentLog {
-                at: now - 3 * 86_400_000,
-                actor: Some(payer),
-                action: if method == PayMethod::Online {
-                    "create"
-                } else {
-                    "submit"
-                }
-                .into(),
-                note: None,
-            }],
-        };
+        });
         if status == PaymentStatus::Confirmed {
             body.log.push(PaymentLog {
                 at: now - 3 * 86_400_000,

@@ -1052,9 +1052,10 @@ pub async fn submit(st: &AppState, user: &AuthUser, req: SubmitRequest) -> Resul
 
 pub const MAX_ACTIONS: usize = 500;
 
-fn result(item: &ActionItem, status: OpStatus) -> ActionResult {
+/// An action's answer (requests and payments answer alike).
+pub(crate) fn action_result(action_id: Uuid, status: OpStatus) -> ActionResult {
     ActionResult {
-        action_id: item.action_id,
+        action_id,
         status,
         code: None,
         reason: None,
@@ -1062,8 +1063,17 @@ fn result(item: &ActionItem, status: OpStatus) -> ActionResult {
     }
 }
 
+fn result(item: &ActionItem, status: OpStatus) -> ActionResult {
+    action_result(item.action_id, status)
+}
+
 fn rejected(item: &ActionItem, e: &ApiError) -> ActionResult {
-    let mut r = result(item, OpStatus::Rejected);
+    refused_result(item.action_id, e)
+}
+
+/// A refusal as an action's answer: the client's code and words, or a generic one.
+pub(crate) fn refused_result(action_id: Uuid, e: &ApiError) -> ActionResult {
+    let mut r = action_result(action_id, OpStatus::Rejected);
     match e {
         ApiError::Client { code, message, .. } => {
             r.code = Some((*code).to_owned());

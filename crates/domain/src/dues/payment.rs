@@ -174,6 +174,44 @@ pub struct PaymentBody {
 }
 
 impl PaymentBody {
+    /// A new payment toward order `order_id`: offline ones start submitted, online ones
+    /// created (waiting for the provider).
+    pub fn for_order(
+        order_id: Uuid,
+        o: &super::DuesOrderBody,
+        amount_fen: i64,
+        method: PayMethod,
+        now: i64,
+    ) -> PaymentBody {
+        PaymentBody {
+            order_id,
+            account_id: o.account_id,
+            payer: o.name.clone(),
+            unit_id: o.unit_id,
+            unit_name: o.unit_name.clone(),
+            period: o.period.clone(),
+            amount_fen,
+            method,
+            status: if method == PayMethod::Online {
+                PaymentStatus::Created
+            } else {
+                PaymentStatus::Submitted
+            },
+            paid_on: None,
+            reference: None,
+            note: None,
+            proof: None,
+            channel: None,
+            out_trade_no: None,
+            reason: None,
+            decided_by: None,
+            decided_at: None,
+            receipt_no: None,
+            created_at: now,
+            log: Vec::new(),
+        }
+    }
+
     /// Counts toward the order's `pending_fen`.
     pub fn is_pending(&self) -> bool {
         self.status == PaymentStatus::Submitted
@@ -802,6 +840,27 @@ pub struct LedgerRow {
     pub decided_by: Option<String>,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub created_at: i64,
+}
+
+impl LedgerRow {
+    /// The ledger's line for payment `id`.
+    pub fn of(id: Uuid, p: &PaymentBody) -> LedgerRow {
+        LedgerRow {
+            id,
+            order_id: p.order_id,
+            payer: p.payer.clone(),
+            unit_name: p.unit_name.clone(),
+            period: p.period.clone(),
+            amount_fen: p.amount_fen,
+            method: p.method,
+            status: p.status,
+            paid_on: p.paid_on.clone(),
+            reference: p.reference.clone(),
+            receipt_no: p.receipt_no.clone(),
+            decided_by: p.decided_by.as_ref().map(|d| d.name.clone()),
+            created_at: p.created_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -526,34 +526,16 @@ impl AppCore {
         }
         let now = self.store().now();
         let id = Uuid::now_v7();
-        let mut body = PaymentBody {
-            order_id: oid,
-            account_id: me,
-            payer: o.name.clone(),
-            unit_id: o.unit_id,
-            unit_name: o.unit_name.clone(),
-            period: o.period.clone(),
-            amount_fen: form.amount_fen,
-            method: form.method,
-            status: PaymentStatus::Submitted,
-            paid_on: Some(form.paid_on.clone()),
-            reference: form.reference.clone(),
-            note: form.note.clone(),
-            proof: None,
-            channel: None,
-            out_trade_no: None,
-            reason: None,
-            decided_by: None,
-            decided_at: None,
-            receipt_no: None,
-            created_at: now,
-            log: vec![PaymentLog {
-                at: now,
-                actor: Some(person_of(&session)),
-                action: "submit".into(),
-                note: None,
-            }],
-        };
+        let mut body = PaymentBody::for_order(oid, &o, form.amount_fen, form.method, now);
+        body.paid_on = Some(form.paid_on.clone());
+        body.reference = form.reference.clone();
+        body.note = form.note.clone();
+        body.log.push(PaymentLog {
+            at: now,
+            actor: Some(person_of(&session)),
+            action: "submit".into(),
+            note: None,
+        });
         self.store().write(|tx| {
             let upload = image
                 .as_ref()
@@ -979,21 +961,7 @@ impl AppCore {
                         }),
                     }
                 }
-                rows.push(LedgerRow {
-                    id: bad_id(&id)?,
-                    order_id: b.order_id,
-                    payer: b.payer.clone(),
-                    unit_name: b.unit_name.clone(),
-                    period: b.period.clone(),
-                    amount_fen: b.amount_fen,
-                    method: b.method,
-                    status: b.status,
-                    paid_on: b.paid_on.clone(),
-                    reference: b.reference.clone(),
-                    receipt_no: b.receipt_no.clone(),
-                    decided_by: b.decided_by.as_ref().map(|p| p.name.clone()),
-                    created_at: b.created_at,
-                });
+                rows.push(LedgerRow::of(bad_id(&id)?, &b));
             }
             rows.sort_by(|a, b| {
                 b.created_at

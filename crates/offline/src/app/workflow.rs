@@ -7,7 +7,7 @@
 
 mod candidates;
 pub(crate) mod list;
-mod queue;
+pub(crate) mod queue;
 pub mod views;
 
 use huiji_domain::sync::RecordKind;

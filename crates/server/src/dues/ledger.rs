@@ -94,24 +94,6 @@ fn filter(
     Ok(())
 }
 
-fn row_of(id: uuid::Uuid, p: &PaymentBody) -> LedgerRow {
-    LedgerRow {
-        id,
-        order_id: p.order_id,
-        payer: p.payer.clone(),
-        unit_name: p.unit_name.clone(),
-        period: p.period.clone(),
-        amount_fen: p.amount_fen,
-        method: p.method,
-        status: p.status,
-        paid_on: p.paid_on.clone(),
-        reference: p.reference.clone(),
-        receipt_no: p.receipt_no.clone(),
-        decided_by: p.decided_by.as_ref().map(|d| d.name.clone()),
-        created_at: p.created_at,
-    }
-}
-
 /// Rows (bodies from `records`) matching the filters, newest first.
 async fn rows(
     st: &AppState,
@@ -138,7 +120,7 @@ async fn rows(
         let id = parse_uuid(&r.try_get::<String, _>(0)?)?;
         let body: PaymentBody =
             serde_json::from_str(&r.try_get::<String, _>(1)?).map_err(internal)?;
-        out.push(row_of(id, &body));
+        out.push(LedgerRow::of(id, &body));
     }
     Ok(out)
 }

@@ -76,45 +76,34 @@ impl<T: serde::Serialize> Typed<T> {
 
 // ---------------------------------------------------------------- the index
 
-pub async fn index_order(
-    tx: &mut AnyConnection,
-    id: Uuid,
-    path: &NodePath,
-    o: &DuesOrderBody,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO dues_orders (id, membership_id, account_id, unit_id, unit_path, period, \
-         amount_fen, paid_fen, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-         ON CONFLICT (id) DO UPDATE SET amount_fen = excluded.amount_fen, \
-         paid_fen = excluded.paid_fen, status = excluded.status",
-    )
-    .bind(id.to_string())
-    .bind(o.membership_id.to_string())
-    .bind(o.account_id.to_string())
-    .bind(o.unit_id.to_string())
-    .bind(path.as_str().to_owned())
-    .bind(&o.period)
-    .bind(o.amount_fen)
-    .bind(o.paid_fen)
-    .bind(o.status.as_str())
-    .bind(o.created_at)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
+/// How an order's index row is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OrderWrite {
+    /// Insert or refresh (amounts and status).
+    Upsert,
+    /// Insert only when (membership, period) is not billed yet.
+    Claim,
 }
 
-/// Claims (membership, period) for a new order. `false`: that period is billed already.
-pub async fn claim_order(
+async fn write_order_index(
     tx: &mut AnyConnection,
     id: Uuid,
     path: &NodePath,
     o: &DuesOrderBody,
+    how: OrderWrite,
 ) -> Result<bool> {
-    let n = sqlx::query(
+    let tail = match how {
+        OrderWrite::Upsert => {
+            "ON CONFLICT (id) DO UPDATE SET amount_fen = excluded.amount_fen, \
+             paid_fen = excluded.paid_fen, status = excluded.status"
+        }
+        OrderWrite::Claim => "ON CONFLICT (membership_id, period) DO NOTHING",
+    };
+    let n = sqlx::query(&format!(
         "INSERT INTO dues_orders (id, membership_id, account_id, unit_id, unit_path, period, \
          amount_fen, paid_fen, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-         ON CONFLICT (membership_id, period) DO NOTHING",
-    )
+         {tail}"
+    ))
     .bind(id.to_string())
     .bind(o.membership_id.to_string())
     .bind(o.account_id.to_string())
@@ -129,6 +118,26 @@ pub async fn claim_order(
     .await?
     .rows_affected();
     Ok(n == 1)
+}
+
+pub async fn index_order(
+    tx: &mut AnyConnection,
+    id: Uuid,
+    path: &NodePath,
+    o: &DuesOrderBody,
+) -> Result<()> {
+    write_order_index(tx, id, path, o, OrderWrite::Upsert).await?;
+    Ok(())
+}
+
+/// Claims (membership, period) for a new order. `false`: that period is billed already.
+pub async fn claim_order(
+    tx: &mut AnyConnection,
+    id: Uuid,
+    path: &NodePath,
+    o: &DuesOrderBody,
+) -> Result<bool> {
+    write_order_index(tx, id, path, o, OrderWrite::Claim).await
 }
 
 pub async fn index_payment(

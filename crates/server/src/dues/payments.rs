@@ -29,7 +29,9 @@ use crate::error::{ApiError, Result};
 use crate::pay::{self, PayIntent, TRADE_TTL_MS};
 use crate::records::{lock_seq, write_server_rows, ServerRow, StoredRecord};
 use crate::state::AppState;
-use crate::workflow::{get_record, today, tombstone, who, Who};
+use crate::workflow::{
+    action_result as result, get_record, refused_result as refused, today, tombstone, who, Who,
+};
 
 pub const PAYMENT_NOT_FOUND: DomainError = DomainError::new(
     "PaymentNotFound",
@@ -64,29 +66,7 @@ async fn me(st: &AppState, user: &AuthUser) -> Result<Who> {
 }
 
 fn new_payment(o: &OrderRec, amount_fen: i64, method: PayMethod, now: i64) -> PaymentBody {
-    PaymentBody {
-        order_id: o.rec.record.id,
-        account_id: o.body.account_id,
-        payer: o.body.name.clone(),
-        unit_id: o.body.unit_id,
-        unit_name: o.body.unit_name.clone(),
-        period: o.body.period.clone(),
-        amount_fen,
-        method,
-        status: PaymentStatus::Submitted,
-        paid_on: None,
-        reference: None,
-        note: None,
-        proof: None,
-        channel: None,
-        out_trade_no: None,
-        reason: None,
-        decided_by: None,
-        decided_at: None,
-        receipt_no: None,
-        created_at: now,
-        log: Vec::new(),
-    }
+    PaymentBody::for_order(o.rec.record.id, &o.body, amount_fen, method, now)
 }
 
 /// A payment that is not stored yet, as a record in the order's place.
@@ -186,7 +166,6 @@ pub async fn start_online(
                 return Err(AMOUNT_EXCEEDS_BALANCE.into());
             }
             let mut body = new_payment(&o, amount, PayMethod::Online, now);
-            body.status = PaymentStatus::Created;
             body.channel = Some(provider.name().to_owned());
             body.out_trade_no = Some(req.id.simple().to_string());
             body.log.push(PaymentLog {
@@ -492,31 +471,6 @@ pub async fn submit_offline(
 }
 
 // ---------------------------------------------------------------- actions
-
-fn result(action_id: Uuid, status: OpStatus) -> ActionResult {
-    ActionResult {
-        action_id,
-        status,
-        code: None,
-        reason: None,
-        current: None,
-    }
-}
-
-fn refused(action_id: Uuid, e: &ApiError) -> ActionResult {
-    let mut r = result(action_id, OpStatus::Rejected);
-    match e {
-        ApiError::Client { code, message, .. } => {
-            r.code = Some((*code).to_owned());
-            r.reason = Some(message.to_string());
-        }
-        ApiError::Internal(_) => {
-            r.code = Some("Internal".into());
-            r.reason = Some("服务器内部错误，请稍后再试".into());
-        }
-    }
-    r
-}
 
 /// Applies a batch of payment actions, one transaction each.
 pub async fn act(

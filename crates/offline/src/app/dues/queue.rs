@@ -142,14 +142,7 @@ pub(crate) fn remove(c: &Connection, id: &str) -> Result<()> {
 }
 
 pub(crate) fn note_attempt(store: &Store, ids: &[&str]) -> Result<()> {
-    store.write(|tx| {
-        let mut stmt =
-            tx.prepare_cached("UPDATE payment_outbox SET attempts = attempts + 1 WHERE id = ?1")?;
-        for id in ids {
-            stmt.execute([id])?;
-        }
-        Ok(())
-    })
+    crate::app::workflow::queue::note_attempts(store, "payment_outbox", ids)
 }
 
 pub(crate) enum Settle<'a> {
@@ -196,14 +189,7 @@ pub(crate) fn settle<S: AsRef<str>>(store: &Store, answers: &[(S, Settle<'_>)]) 
 
 /// Removes an entry the user has read (never one still waiting to be sent).
 pub(crate) fn dismiss(store: &Store, id: &str, account: Uuid) -> Result<bool> {
-    store.write(|tx| {
-        let n = tx
-            .prepare_cached(
-                "DELETE FROM payment_outbox WHERE id = ?1 AND account_id = ?2 AND state <> 'queued'",
-            )?
-            .execute(params![id, account.to_string()])?;
-        Ok(n > 0)
-    })
+    crate::app::workflow::queue::dismiss_in(store, "payment_outbox", id, account)
 }
 
 // ---------------------------------------------------------------- uploads

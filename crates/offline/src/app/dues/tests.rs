@@ -33,7 +33,14 @@ fn session(n: u128, role: Option<Role>) -> SessionView {
             id: Uuid::from_u128(n),
             kind: AccountKind::Person,
             phone_masked: None,
-            real_name: Some(if n == MEMBER { "欧阳娜娜" } else { "张靖" }.into()),
+            real_name: Some(
+                if n == MEMBER {
+                    "欧阳娜娜"
+                } else {
+                    "张靖"
+                }
+                .into(),
+            ),
             id_number_masked: None,
             credit_code: None,
             org_name: None,
@@ -48,7 +55,11 @@ fn session(n: u128, role: Option<Role>) -> SessionView {
                 .collect(),
             needs_profile: false,
         },
-        home: if role.is_some() { HomeKind::Secretary } else { HomeKind::Member },
+        home: if role.is_some() {
+            HomeKind::Secretary
+        } else {
+            HomeKind::Member
+        },
         logged_in_at: 0,
     }
 }
@@ -89,7 +100,14 @@ fn order(owner: u128, period: &str) -> DuesOrderBody {
     }
 }
 
-fn payment(payer: u128, order_id: Uuid, status: PaymentStatus, method: PayMethod, amount: i64, period: &str) -> PaymentBody {
+fn payment(
+    payer: u128,
+    order_id: Uuid,
+    status: PaymentStatus,
+    method: PayMethod,
+    amount: i64,
+    period: &str,
+) -> PaymentBody {
     PaymentBody {
         order_id,
         account_id: Uuid::from_u128(payer),
@@ -111,7 +129,15 @@ fn payment(payer: u128, order_id: Uuid, status: PaymentStatus, method: PayMethod
         decided_at: None,
         receipt_no: None,
         created_at: 5,
-        log: vec![PaymentLog { at: 5, actor: Some(Person { id: Uuid::from_u128(payer), name: "欧阳娜娜".into() }), action: "submit".into(), note: None }],
+        log: vec![PaymentLog {
+            at: 5,
+            actor: Some(Person {
+                id: Uuid::from_u128(payer),
+                name: "欧阳娜娜".into(),
+            }),
+            action: "submit".into(),
+            note: None,
+        }],
     }
 }
 
@@ -119,7 +145,9 @@ fn payment(payer: u128, order_id: Uuid, status: PaymentStatus, method: PayMethod
 fn app(dir: &Path, n: u128, role: Option<Role>) -> AppCore {
     let core = AppCore::open(dir, NO_SERVER).unwrap();
     core.save_session(&session(n, role)).unwrap();
-    core.store().set_setting("session_token", Some("test-token")).unwrap();
+    core.store()
+        .set_setting("session_token", Some("test-token"))
+        .unwrap();
     let unit = OrgNodeBody {
         name: "南京医科大学工会".into(),
         kind: NodeKind::UnitUnion,
@@ -135,9 +163,21 @@ fn app(dir: &Path, n: u128, role: Option<Role>) -> AppCore {
             Record {
                 kind: RecordKind::OrgNode,
                 owner_id: None,
-                ..rec(Uuid::from_u128(UNIT), RecordKind::OrgNode, Uuid::nil(), 1, serde_json::to_value(&unit).unwrap())
+                ..rec(
+                    Uuid::from_u128(UNIT),
+                    RecordKind::OrgNode,
+                    Uuid::nil(),
+                    1,
+                    serde_json::to_value(&unit).unwrap(),
+                )
             },
-            rec(Uuid::from_u128(ORDER), RecordKind::DuesOrder, Uuid::from_u128(MEMBER), 2, serde_json::to_value(order(MEMBER, "2026")).unwrap()),
+            rec(
+                Uuid::from_u128(ORDER),
+                RecordKind::DuesOrder,
+                Uuid::from_u128(MEMBER),
+                2,
+                serde_json::to_value(order(MEMBER, "2026")).unwrap(),
+            ),
         ])
         .unwrap();
     core
@@ -170,19 +210,33 @@ async fn an_offline_payment_waits_with_its_photo_and_counts_against_its_order() 
         .unwrap_err();
     assert_eq!(err.code(), "ProofRequired");
     let err = core
-        .payment_submit_offline(&oid, form(24_000, PayMethod::BankTransfer), Some(("a.jpg".into(), b"%PDF-1.4".to_vec())))
+        .payment_submit_offline(
+            &oid,
+            form(24_000, PayMethod::BankTransfer),
+            Some(("a.jpg".into(), b"%PDF-1.4".to_vec())),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.code(), "ProofNotImage");
     let p = core
-        .payment_submit_offline(&oid, form(20_000, PayMethod::BankTransfer), Some(("a.png".into(), PNG.to_vec())))
+        .payment_submit_offline(
+            &oid,
+            form(20_000, PayMethod::BankTransfer),
+            Some(("a.png".into(), PNG.to_vec())),
+        )
         .await
         .unwrap();
-    assert_eq!((p.local, p.version, p.status_label.as_str()), (LocalStatus::Queued, 0, "待同步"));
+    assert_eq!(
+        (p.local, p.version, p.status_label.as_str()),
+        (LocalStatus::Queued, 0, "待同步")
+    );
     assert_eq!(p.allowed, ["edit", "delete"]);
     assert_eq!(queued_uploads(&core), 1, "the photo waits beside it");
     let o = &core.my_dues_orders().unwrap()[0];
-    assert_eq!((o.pending_fen, o.open_fen, o.outstanding_fen), (20_000, 4_000, 24_000));
+    assert_eq!(
+        (o.pending_fen, o.open_fen, o.outstanding_fen),
+        (20_000, 4_000, 24_000)
+    );
     assert!(o.overdue, "due 2026-01-31, unpaid");
     let err = core
         .payment_submit_offline(&oid, form(4_001, PayMethod::Cash), None)
@@ -194,7 +248,10 @@ async fn an_offline_payment_waits_with_its_photo_and_counts_against_its_order() 
     let err = core.payment_start_online(&oid, None).await.unwrap_err();
     assert_eq!(err.code(), "PayOnlineOffline");
     // The photo is shown from the device.
-    assert_eq!(core.payment_proof(&p.id, true).await.unwrap().mime, "image/png");
+    assert_eq!(
+        core.payment_proof(&p.id, true).await.unwrap().mime,
+        "image/png"
+    );
 }
 
 #[tokio::test]
@@ -203,14 +260,25 @@ async fn an_unsent_payment_is_corrected_or_dropped_in_place() {
     let core = app(dir.path(), MEMBER, None);
     let oid = Uuid::from_u128(ORDER).to_string();
     let p = core
-        .payment_submit_offline(&oid, form(10_000, PayMethod::Cash), Some(("a.png".into(), PNG.to_vec())))
+        .payment_submit_offline(
+            &oid,
+            form(10_000, PayMethod::Cash),
+            Some(("a.png".into(), PNG.to_vec())),
+        )
         .await
         .unwrap();
     let edited = core
         .payment_act(&p.id, json!({"action": "edit", "form": {"amount_fen": 24_000, "paid_on": "2026-11-29", "method": "cash"}}), None)
         .await
         .unwrap();
-    assert_eq!((edited.id.as_str(), edited.amount_fen, edited.paid_on.as_deref()), (p.id.as_str(), 24_000, Some("2026-11-29")));
+    assert_eq!(
+        (
+            edited.id.as_str(),
+            edited.amount_fen,
+            edited.paid_on.as_deref()
+        ),
+        (p.id.as_str(), 24_000, Some("2026-11-29"))
+    );
     assert_eq!(core.my_payments().unwrap().len(), 1, "still one payment");
     assert_eq!(core.sync_status().unwrap().pending, 1);
     // More than the order asks: refused even before it is sent.
@@ -219,10 +287,17 @@ async fn an_unsent_payment_is_corrected_or_dropped_in_place() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), "AmountExceedsBalance");
-    let gone = core.payment_act(&p.id, json!({"action": "delete"}), None).await.unwrap_err();
+    let gone = core
+        .payment_act(&p.id, json!({"action": "delete"}), None)
+        .await
+        .unwrap_err();
     assert!(matches!(gone, crate::Error::NotFound));
     assert!(core.my_payments().unwrap().is_empty());
-    assert_eq!((queued_uploads(&core), core.sync_status().unwrap().pending), (0, 0), "nothing left to send");
+    assert_eq!(
+        (queued_uploads(&core), core.sync_status().unwrap().pending),
+        (0, 0),
+        "nothing left to send"
+    );
     assert_eq!(core.my_dues_orders().unwrap()[0].open_fen, 24_000);
 }
 
@@ -231,15 +306,32 @@ async fn a_queued_decision_shows_as_it_will_be_and_blocks_a_second() {
     let dir = tempfile::tempdir().unwrap();
     let core = app(dir.path(), SECRETARY, Some(Role::Secretary));
     let pid = Uuid::from_u128(4000);
-    let body = payment(MEMBER, Uuid::from_u128(ORDER), PaymentStatus::Submitted, PayMethod::BankTransfer, 24_000, "2026");
+    let body = payment(
+        MEMBER,
+        Uuid::from_u128(ORDER),
+        PaymentStatus::Submitted,
+        PayMethod::BankTransfer,
+        24_000,
+        "2026",
+    );
     core.store()
-        .apply_server_records(&[rec(pid, RecordKind::Payment, Uuid::from_u128(MEMBER), 3, serde_json::to_value(&body).unwrap())])
+        .apply_server_records(&[rec(
+            pid,
+            RecordKind::Payment,
+            Uuid::from_u128(MEMBER),
+            3,
+            serde_json::to_value(&body).unwrap(),
+        )])
         .unwrap();
     let page = core.payments_review(&PaymentQuery::default()).unwrap();
     assert_eq!((page.waiting, page.total), (1, 1));
     assert_eq!(page.items[0].allowed, ["confirm", "reject"]);
     let err = core
-        .payment_act(&pid.to_string(), json!({"action": "reject", "reason": "  "}), None)
+        .payment_act(
+            &pid.to_string(),
+            json!({"action": "reject", "reason": "  "}),
+            None,
+        )
         .await
         .unwrap_err();
     assert_eq!(err.code(), "ReasonRequired");
@@ -247,10 +339,17 @@ async fn a_queued_decision_shows_as_it_will_be_and_blocks_a_second() {
         .payment_act(&pid.to_string(), json!({"action": "confirm"}), None)
         .await
         .unwrap();
-    assert_eq!((v.status, v.local, v.decided_by.as_deref()), (PaymentStatus::Confirmed, LocalStatus::Queued, Some("张靖")));
+    assert_eq!(
+        (v.status, v.local, v.decided_by.as_deref()),
+        (PaymentStatus::Confirmed, LocalStatus::Queued, Some("张靖"))
+    );
     assert!(v.allowed.is_empty(), "nothing more until it is sent");
     let err = core
-        .payment_act(&pid.to_string(), json!({"action": "reject", "reason": "未到账"}), None)
+        .payment_act(
+            &pid.to_string(),
+            json!({"action": "reject", "reason": "未到账"}),
+            None,
+        )
         .await
         .unwrap_err();
     assert_eq!(err.code(), "PaymentQueued");
@@ -259,10 +358,23 @@ async fn a_queued_decision_shows_as_it_will_be_and_blocks_a_second() {
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.items[0].local, LocalStatus::Queued);
     // Nobody confirms their own payment, on the device either.
-    let own = payment(SECRETARY, Uuid::from_u128(ORDER), PaymentStatus::Submitted, PayMethod::Cash, 100, "2026");
+    let own = payment(
+        SECRETARY,
+        Uuid::from_u128(ORDER),
+        PaymentStatus::Submitted,
+        PayMethod::Cash,
+        100,
+        "2026",
+    );
     let own_id = Uuid::from_u128(4001);
     core.store()
-        .apply_server_records(&[rec(own_id, RecordKind::Payment, Uuid::from_u128(SECRETARY), 4, serde_json::to_value(&own).unwrap())])
+        .apply_server_records(&[rec(
+            own_id,
+            RecordKind::Payment,
+            Uuid::from_u128(SECRETARY),
+            4,
+            serde_json::to_value(&own).unwrap(),
+        )])
         .unwrap();
     let err = core
         .payment_act(&own_id.to_string(), json!({"action": "confirm"}), None)
@@ -279,32 +391,92 @@ async fn the_device_ledger_filters_and_totals_its_copy() {
     let mut paid25 = order(MEMBER, "2025");
     paid25.paid_fen = 24_000;
     paid25.status = OrderStatus::Paid;
-    let mut rows = vec![rec(o25, RecordKind::DuesOrder, Uuid::from_u128(MEMBER), 10, serde_json::to_value(&paid25).unwrap())];
+    let mut rows = vec![rec(
+        o25,
+        RecordKind::DuesOrder,
+        Uuid::from_u128(MEMBER),
+        10,
+        serde_json::to_value(&paid25).unwrap(),
+    )];
     let cases = [
         (PaymentStatus::Confirmed, PayMethod::Online, 24_000, "2025"),
-        (PaymentStatus::Submitted, PayMethod::BankTransfer, 10_000, "2026"),
+        (
+            PaymentStatus::Submitted,
+            PayMethod::BankTransfer,
+            10_000,
+            "2026",
+        ),
         (PaymentStatus::Rejected, PayMethod::Cash, 5_000, "2026"),
         (PaymentStatus::Closed, PayMethod::Online, 24_000, "2026"),
     ];
     for (i, (status, method, amount, period)) in cases.into_iter().enumerate() {
-        let order_id = if period == "2025" { o25 } else { Uuid::from_u128(ORDER) };
+        let order_id = if period == "2025" {
+            o25
+        } else {
+            Uuid::from_u128(ORDER)
+        };
         let b = payment(MEMBER, order_id, status, method, amount, period);
-        rows.push(rec(Uuid::from_u128(5000 + i as u128), RecordKind::Payment, Uuid::from_u128(MEMBER), 11 + i as i64, serde_json::to_value(&b).unwrap()));
+        rows.push(rec(
+            Uuid::from_u128(5000 + i as u128),
+            RecordKind::Payment,
+            Uuid::from_u128(MEMBER),
+            11 + i as i64,
+            serde_json::to_value(&b).unwrap(),
+        ));
     }
     core.store().apply_server_records(&rows).unwrap();
     let all = core.payments_ledger(&LedgerQuery::default()).await.unwrap();
     assert!(all.offline);
     let t = &all.ledger.totals;
-    assert_eq!((t.count, t.confirmed_fen, t.pending_fen, t.amount_fen), (3, 24_000, 10_000, 39_000), "a closed trade is left out");
-    assert_eq!(all.ledger.by_period.iter().map(|p| (p.period.as_str(), p.orders, p.paid_orders, p.outstanding_fen)).collect::<Vec<_>>(), [("2026", 1, 0, 24_000), ("2025", 1, 1, 0)]);
-    let q = LedgerQuery { period: Some("2026".into()), method: Some(PayMethod::Cash), ..Default::default() };
+    assert_eq!(
+        (t.count, t.confirmed_fen, t.pending_fen, t.amount_fen),
+        (3, 24_000, 10_000, 39_000),
+        "a closed trade is left out"
+    );
+    assert_eq!(
+        all.ledger
+            .by_period
+            .iter()
+            .map(|p| (
+                p.period.as_str(),
+                p.orders,
+                p.paid_orders,
+                p.outstanding_fen
+            ))
+            .collect::<Vec<_>>(),
+        [("2026", 1, 0, 24_000), ("2025", 1, 1, 0)]
+    );
+    let q = LedgerQuery {
+        period: Some("2026".into()),
+        method: Some(PayMethod::Cash),
+        ..Default::default()
+    };
     let cash = core.payments_ledger(&q).await.unwrap();
-    assert_eq!(cash.ledger.rows.iter().map(|r| r.status).collect::<Vec<_>>(), [PaymentStatus::Rejected]);
-    let q = LedgerQuery { status: Some(PaymentStatus::Closed), ..Default::default() };
-    assert_eq!(core.payments_ledger(&q).await.unwrap().ledger.totals.count, 1);
+    assert_eq!(
+        cash.ledger
+            .rows
+            .iter()
+            .map(|r| r.status)
+            .collect::<Vec<_>>(),
+        [PaymentStatus::Rejected]
+    );
+    let q = LedgerQuery {
+        status: Some(PaymentStatus::Closed),
+        ..Default::default()
+    };
+    assert_eq!(
+        core.payments_ledger(&q).await.unwrap().ledger.totals.count,
+        1
+    );
     // Exports are made by the server.
-    let err = core.payments_export(&LedgerQuery::default(), "xlsx", dir.path()).await.unwrap_err();
+    let err = core
+        .payments_export(&LedgerQuery::default(), "xlsx", dir.path())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "DuesNeedsNetwork");
-    let err = core.payments_export(&LedgerQuery::default(), "pdf", dir.path()).await.unwrap_err();
+    let err = core
+        .payments_export(&LedgerQuery::default(), "pdf", dir.path())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "ExportFormat");
 }

@@ -132,9 +132,15 @@ pub(crate) fn has_queued(c: &Connection, request_id: &str, account: Uuid) -> Res
 }
 
 pub(crate) fn note_attempt(store: &Store, ids: &[&str]) -> Result<()> {
+    note_attempts(store, "workflow_outbox", ids)
+}
+
+/// One more try for entries of an outbox table (this one or the payment outbox).
+pub(crate) fn note_attempts(store: &Store, table: &'static str, ids: &[&str]) -> Result<()> {
     store.write(|tx| {
-        let mut stmt =
-            tx.prepare_cached("UPDATE workflow_outbox SET attempts = attempts + 1 WHERE id = ?1")?;
+        let mut stmt = tx.prepare_cached(&format!(
+            "UPDATE {table} SET attempts = attempts + 1 WHERE id = ?1"
+        ))?;
         for id in ids {
             stmt.execute([id])?;
         }
@@ -194,11 +200,21 @@ pub(crate) fn settle<S: AsRef<str>>(store: &Store, answers: &[(S, Settle<'_>)]) 
 
 /// Removes an entry the user has read (never one still waiting to be sent).
 pub(crate) fn dismiss(store: &Store, id: &str, account: Uuid) -> Result<bool> {
+    dismiss_in(store, "workflow_outbox", id, account)
+}
+
+/// Removes an entry of an outbox table the user has read (never one still to be sent).
+pub(crate) fn dismiss_in(
+    store: &Store,
+    table: &'static str,
+    id: &str,
+    account: Uuid,
+) -> Result<bool> {
     store.write(|tx| {
         let n = tx
-            .prepare_cached(
-                "DELETE FROM workflow_outbox WHERE id = ?1 AND account_id = ?2 AND state <> 'queued'",
-            )?
+            .prepare_cached(&format!(
+                "DELETE FROM {table} WHERE id = ?1 AND account_id = ?2 AND state <> 'queued'"
+            ))?
             .execute(params![id, account.to_string()])?;
         Ok(n > 0)
     })
