@@ -489,6 +489,27 @@ async fn online_payment_settles_once_whatever_the_provider_sends(t: &TestApp) {
 async fn a_lost_notification_is_recovered_by_asking_the_provider(t: &TestApp) {
     let token = t.login(OUYANG).await;
     let o = order_of(t, &token, &year(t)).await;
+    // Amounts that are not money to pay are refused as such; more than is due too.
+    for (bad, code) in [
+        (0, "AmountInvalid"),
+        (-100, "AmountInvalid"),
+        (100_000_001, "AmountInvalid"),
+        (24_001, "AmountExceedsBalance"),
+    ] {
+        let (s, v) = t
+            .call(
+                "POST",
+                "/api/v1/payments/online",
+                Some(&token),
+                Some(json!({"id": Uuid::now_v7(), "order_id": o["id"], "amount_fen": bad})),
+            )
+            .await;
+        assert_eq!(
+            (s, v["code"].clone()),
+            (StatusCode::BAD_REQUEST, json!(code)),
+            "{bad}"
+        );
+    }
     let started = start_online(t, &token, o["id"].as_str().unwrap()).await;
     // Started again (another tap, a new id) while it is open: the same trade, never a
     // second one that could be paid too.

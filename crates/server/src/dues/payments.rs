@@ -156,11 +156,14 @@ pub async fn start_online(
             let (paid, pending) = sums(&mut tx, o.rec.record.id).await?;
             let open = (o.body.amount_fen - paid - pending).max(0);
             let amount = req.amount_fen.unwrap_or(open);
-            if amount < 1 {
-                return Err(AMOUNT_EXCEEDS_BALANCE.into());
-            }
-            if amount > huiji_domain::dues::MAX_AMOUNT_FEN {
-                return Err(AMOUNT_INVALID.into());
+            if !(1..=huiji_domain::dues::MAX_AMOUNT_FEN).contains(&amount) {
+                // Asked for nothing or too much, or nothing is left that is not waiting.
+                return Err(if req.amount_fen.is_some() {
+                    AMOUNT_INVALID
+                } else {
+                    AMOUNT_EXCEEDS_BALANCE
+                }
+                .into());
             }
             if amount > open {
                 return Err(AMOUNT_EXCEEDS_BALANCE.into());
