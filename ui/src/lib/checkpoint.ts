@@ -1,18 +1,10 @@
 // Helpers for the checkpoint screens (seed 002): reading images, the verdict beep, ages.
+import { readBytes } from "./files";
 import type { MessageKey } from "./i18n";
 
 /** The bytes of a picked or pasted file, as the decode_qr_image command takes them. */
 export async function fileBytes(file: Blob): Promise<number[]> {
-  const buf =
-    typeof file.arrayBuffer === "function"
-      ? await file.arrayBuffer()
-      : await new Promise<ArrayBuffer>((resolve, reject) => {
-          const r = new FileReader();
-          r.onload = () => resolve(r.result as ArrayBuffer);
-          r.onerror = () => reject(r.error);
-          r.readAsArrayBuffer(file);
-        });
-  return Array.from(new Uint8Array(buf));
+  return Array.from(await readBytes(file));
 }
 
 /** The image in a paste event, if any. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventTime, shortDate, shortTime, toMs } from "./format";
+import { dateTime, eventTime, shortDate, shortTime, toMs } from "./format";
 
 describe("format", () => {
   // Tests run in Asia/Shanghai (vite.config.ts).
@@ -15,6 +15,7 @@ describe("format", () => {
     expect(shortTime(t, new Date(t + 86_400_000))).toBe("03-18 14:05");
     expect(shortTime(t / 1000, new Date(t))).toBe("14:05");
     expect(shortDate(t)).toBe("2026-03-18");
+    expect(dateTime(t / 1000)).toBe("2026-03-18 14:05");
   });
 
   it("shows an event's day and hours", () => {

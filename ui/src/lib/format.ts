@@ -25,7 +25,13 @@ export function shortDate(t: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/** "2026-03-18 14:05". */
+export function dateTime(t: number): string {
+  const d = new Date(toMs(t));
+  return `${shortDate(t)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** An event's time: "11月22日 14:00–17:00" ("22 Nov 14:00–17:00"); the end's date too when
  * it ends on another day, the year when it is not this year's. */

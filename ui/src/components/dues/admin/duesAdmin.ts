@@ -1,5 +1,6 @@
-// What the secretary's dues screens share: money and periods as people read them, the
-// status words, and the rule form's checks mirroring the domain (dues.rs validate_rule).
+// What the secretary's dues screens share beyond the dues words (../words): the kinds of
+// period, the period filter's check, and the rule form's checks mirroring the domain
+// (dues.rs validate_rule).
 
 import {
   fenToYuan,
@@ -9,51 +10,9 @@ import {
   type DuesRule,
   type DuesRuleView,
   type DuesUnit,
-  type PayMethod,
-  type PaymentStatus,
   type PeriodKind,
 } from "../../../lib/dues";
-import type { Locale, MessageKey } from "../../../lib/i18n";
-
-/** 123456 → "¥1,234.56": whole fen only, so no float ever rounds a sum. */
-export function yuan(fen: number): string {
-  const s = fenToYuan(fen);
-  const neg = s.startsWith("-");
-  const [int, dec] = (neg ? s.slice(1) : s).split(".");
-  return `${neg ? "-" : ""}¥${int.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${dec}`;
-}
-
-const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** "2026" → 2026年度 / "Year 2026"; "2026-H1" → 2026年上半年 / "H1 2026"; "2026-03" → 2026年3月 / "Mar 2026". */
-export function periodText(p: string, loc: Locale): string {
-  const t = p.trim();
-  if (loc === "zh-CN") {
-    let m = /^(\d{4})$/.exec(t);
-    if (m) return `${m[1]}年度`;
-    m = /^(\d{4})-H([12])$/.exec(t);
-    if (m) return `${m[1]}年${m[2] === "1" ? "上" : "下"}半年`;
-    m = /^(\d{4})-(\d{2})$/.exec(t);
-    if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) return `${m[1]}年${Number(m[2])}月`;
-    return t;
-  }
-  let m = /^(\d{4})$/.exec(t);
-  if (m) return `Year ${m[1]}`;
-  m = /^(\d{4})-H([12])$/.exec(t);
-  if (m) return `H${m[2]} ${m[1]}`;
-  m = /^(\d{4})-(\d{2})$/.exec(t);
-  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) return `${MONTHS_EN[Number(m[2]) - 1]} ${m[1]}`;
-  return t;
-}
-
-/** A payment's status word; a paid online trade reads 已支付 rather than 已确认. */
-export function statusKey(status: PaymentStatus, method: PayMethod): MessageKey {
-  return status === "confirmed" && method === "online" ? "duesAdmin.status.paid" : `duesAdmin.status.${status}`;
-}
-
-export function methodKey(m: PayMethod): MessageKey {
-  return `duesAdmin.method.${m}`;
-}
+import type { MessageKey } from "../../../lib/i18n";
 
 export function kindKey(k: PeriodKind): MessageKey {
   return `duesAdmin.kind.${k}`;

@@ -212,22 +212,22 @@ describe("member dues: 线下缴费", () => {
     expect(byTestId<HTMLInputElement>("offline-file").accept).toBe("image/jpeg,image/png,image/webp");
 
     await click("offline-submit");
-    expect(byTestId("offline-error-proof").textContent).toBe("银行转账请上传转账凭证的截图或照片");
+    expect(byTestId("offline-proof-error").textContent).toBe("银行转账请上传转账凭证的截图或照片");
 
     await pick(new File(["%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"], "转账.jpg", { type: "image/jpeg" }));
-    await waitFor(() => expect(byTestId("offline-error-proof").textContent).toBe("凭证必须是JPEG、PNG或WebP格式的图片"));
+    await waitFor(() => expect(byTestId("offline-proof-error").textContent).toBe("凭证必须是JPEG、PNG或WebP格式的图片"));
     expect(screen.queryByTestId("offline-preview")).toBeNull();
     await click("offline-submit");
-    expect(byTestId("offline-error-proof").textContent).toBe("凭证必须是JPEG、PNG或WebP格式的图片");
+    expect(byTestId("offline-proof-error").textContent).toBe("凭证必须是JPEG、PNG或WebP格式的图片");
 
     await type("offline-date", tomorrow);
     await type("offline-amount", "240.01");
     await click("offline-submit");
-    expect(byTestId("offline-error-paid_on").textContent).toBe("缴费日期应为不晚于今天的有效日期");
-    expect(byTestId("offline-error-amount").textContent).toBe("缴费金额不能超过该订单尚未缴清的金额（已提交待确认的也计算在内）");
+    expect(byTestId("offline-paid_on-error").textContent).toBe("缴费日期应为不晚于今天的有效日期");
+    expect(byTestId("offline-amount-error").textContent).toBe("缴费金额不能超过该订单尚未缴清的金额（已提交待确认的也计算在内）");
     await type("offline-amount", "12.345");
     await click("offline-submit");
-    expect(byTestId("offline-error-amount").textContent).toBe("缴费金额应在0.01元到100万元之间");
+    expect(byTestId("offline-amount-error").textContent).toBe("缴费金额应在0.01元到100万元之间");
     expect(fake.callsOf("payment_submit_offline")).toHaveLength(0);
 
     // A cash payment needs no photo.
@@ -254,7 +254,7 @@ describe("member dues: 线下缴费", () => {
     await pick(png());
     const preview = await screen.findByTestId<HTMLImageElement>("offline-preview");
     expect(preview.src).toMatch(/^data:image\/png;base64,/);
-    expect(screen.queryByTestId("offline-error-proof")).toBeNull();
+    expect(screen.queryByTestId("offline-proof-error")).toBeNull();
     await type("offline-amount", "240");
     await type("offline-reference", "工行 6222 **** 0021");
     await type("offline-note", "2026年度会费");
