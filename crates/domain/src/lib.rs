@@ -5,6 +5,7 @@ pub mod checkpoint;
 pub mod credential;
 pub mod dues;
 pub mod error;
+pub mod events;
 pub mod mask;
 pub mod org;
 pub mod sync;

@@ -46,6 +46,18 @@ pub enum RecordKind {
     /// A payment toward a dues order (`dues::PaymentBody`): its payer and the unit's
     /// dues managers receive it.
     Payment,
+    /// A registration for an event (`events::RegistrationBody`).
+    Registration,
+    /// A check-in or check-out by venue code or by hand (`events::CheckinBody`).
+    Checkin,
+    /// A questionnaire or vote (`events::survey::SurveyBody`).
+    Survey,
+    /// A person's answers to a survey: only they receive it.
+    Answer,
+    /// A lottery (`events::lottery::LotteryBody`).
+    Lottery,
+    /// A person's lottery entry: only they receive it.
+    LotteryEntry,
 }
 
 /// Who may see a kind of record.
@@ -73,7 +85,7 @@ pub struct KindSpec {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 15] = [
+    pub const ALL: [RecordKind; 21] = [
         RecordKind::OrgNode,
         RecordKind::Member,
         RecordKind::Notice,
@@ -89,6 +101,12 @@ impl RecordKind {
         RecordKind::Service,
         RecordKind::DuesRule,
         RecordKind::Payment,
+        RecordKind::Registration,
+        RecordKind::Checkin,
+        RecordKind::Survey,
+        RecordKind::Answer,
+        RecordKind::Lottery,
+        RecordKind::LotteryEntry,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -108,6 +126,12 @@ impl RecordKind {
             RecordKind::Service => "service",
             RecordKind::DuesRule => "dues_rule",
             RecordKind::Payment => "payment",
+            RecordKind::Registration => "registration",
+            RecordKind::Checkin => "checkin",
+            RecordKind::Survey => "survey",
+            RecordKind::Answer => "answer",
+            RecordKind::Lottery => "lottery",
+            RecordKind::LotteryEntry => "lottery_entry",
         }
     }
 
@@ -181,6 +205,32 @@ impl RecordKind {
             RecordKind::DuesRule | RecordKind::Payment => KindSpec {
                 write: None,
                 visibility: Visibility::Scoped(Action::ManageDues),
+                append_only: false,
+            },
+            // Registrations and check-ins change through the events endpoints (places,
+            // the waitlist and tickets are decided there in one transaction).
+            RecordKind::Registration => KindSpec {
+                write: None,
+                visibility: Visibility::Scoped(Action::ManageEvents),
+                append_only: false,
+            },
+            RecordKind::Checkin => KindSpec {
+                write: None,
+                visibility: Visibility::Scoped(Action::ManageEvents),
+                append_only: true,
+            },
+            // Announcements every device may show; who may answer or enter is checked
+            // when they do.
+            RecordKind::Survey | RecordKind::Lottery => KindSpec {
+                write: None,
+                visibility: Visibility::Public,
+                append_only: false,
+            },
+            // Answers and entries reach their owner only: an anonymous survey's answers
+            // never sit on an organiser's device.
+            RecordKind::Answer | RecordKind::LotteryEntry => KindSpec {
+                write: None,
+                visibility: Visibility::Audience,
                 append_only: false,
             },
         }
@@ -293,21 +343,7 @@ pub struct TrustKeyBody {
     pub revoked: bool,
 }
 
-/// An event. Registration, capacity and fees come with the events feature; the
-/// checkpoint needs what a scanner shows and whether a ticket may come back in.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EventBody {
-    pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub place: Option<String>,
-    /// Unix ms.
-    pub starts_at: i64,
-    pub ends_at: i64,
-    /// After leaving, the same ticket may enter again.
-    #[serde(default)]
-    pub reentry_allowed: bool,
-}
+pub use crate::events::EventBody;
 
 impl From<TrustKeyBody> for crate::credential::TrustedKey {
     fn from(k: TrustKeyBody) -> Self {
@@ -388,11 +424,7 @@ pub const KIND_MISMATCH: DomainError = DomainError::new(
     "记录类型与已有记录不一致",
     "The record kind differs from the stored record",
 );
-pub const EVENT_INVALID: DomainError = DomainError::new(
-    "EventInvalid",
-    "活动标题应为1到100个字符，结束时间应晚于开始时间",
-    "An event needs a 1–100 character title and must end after it starts",
-);
+pub use crate::events::EVENT_INVALID;
 pub const BAD_VERSION: DomainError =
     DomainError::new("BadVersion", "版本号无效", "The base version is invalid");
 
@@ -473,14 +505,25 @@ pub fn validate_body(kind: RecordKind, body: &serde_json::Value) -> Result<()> {
             }
         }
         RecordKind::Event => {
-            let b: EventBody = typed(body)?;
-            let t = b.title.trim().chars().count();
-            if !(1..=100).contains(&t)
-                || b.ends_at <= b.starts_at
-                || b.place.as_deref().is_some_and(|p| p.chars().count() > 100)
-            {
-                return Err(EVENT_INVALID);
-            }
+            crate::events::validate_event(&typed(body)?)?;
+        }
+        RecordKind::Registration => {
+            typed::<crate::events::RegistrationBody>(body)?;
+        }
+        RecordKind::Checkin => {
+            typed::<crate::events::CheckinBody>(body)?;
+        }
+        RecordKind::Survey => {
+            crate::events::survey::validate_survey(&typed(body)?)?;
+        }
+        RecordKind::Answer => {
+            typed::<crate::events::survey::AnswerBody>(body)?;
+        }
+        RecordKind::Lottery => {
+            typed::<crate::events::lottery::LotteryBody>(body)?;
+        }
+        RecordKind::LotteryEntry => {
+            typed::<crate::events::lottery::LotteryEntryBody>(body)?;
         }
         RecordKind::Request => {
             typed::<crate::workflow::RequestBody>(body)?;

@@ -477,6 +477,7 @@ async fn insert_all(st: &AppState) -> Result<()> {
         starts_at: now - 3600 * 1000,
         ends_at: now + 30 * 86_400_000,
         reentry_allowed: false,
+        ..Default::default()
     };
     rows.push(record(
         demo_id("event:annual-2026"),
