@@ -303,6 +303,13 @@ pub struct DuesOrderBody {
     pub prorated: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason: Option<String>,
+    /// An event's fee (the registration is the order's "membership"): paying it issues
+    /// the ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<Uuid>,
+    /// What the order is for when it is not dues ("活动费用 · 2026年会").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     pub created_at: i64,
 }
 
@@ -318,9 +325,12 @@ impl DuesOrderBody {
         (self.outstanding() - self.pending_fen).max(0)
     }
 
-    /// "2026年度会费".
+    /// "2026年度会费", or an event fee's title.
     pub fn item(&self) -> String {
-        format!("{}会费", period::label_zh(&self.period))
+        match &self.title {
+            Some(t) => t.clone(),
+            None => format!("{}会费", period::label_zh(&self.period)),
+        }
     }
 
     /// Brings `paid_fen`, `pending_fen` and `status` in line with the order's payments.

@@ -7,6 +7,7 @@
 
 pub mod lottery;
 pub mod survey;
+pub mod wire;
 
 #[cfg(test)]
 mod tests;
@@ -448,10 +449,20 @@ pub struct Movement {
     pub how: &'static str,
 }
 
+/// One ticket's presence, from its movements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Presence {
+    pub ticket: Uuid,
+    pub first_in: Option<i64>,
+    pub last_out: Option<i64>,
+    /// The last movement was in.
+    pub inside: bool,
+    /// How it came in last ("" when it never came in).
+    pub how: &'static str,
+}
+
 /// Per ticket, in time order: first in, last out, inside now (the last movement was in).
-pub fn attendees(
-    movements: &[Movement],
-) -> Vec<(Uuid, Option<i64>, Option<i64>, bool, &'static str)> {
+pub fn attendees(movements: &[Movement]) -> Vec<Presence> {
     let mut by: std::collections::BTreeMap<Uuid, Vec<&Movement>> = Default::default();
     for m in movements {
         by.entry(m.ticket).or_default().push(m);
@@ -475,7 +486,13 @@ pub fn attendees(
                 .rev()
                 .find(|m| m.direction == Direction::In)
                 .map_or("", |m| m.how);
-            (t, first_in, last_out, inside, how)
+            Presence {
+                ticket: t,
+                first_in,
+                last_out,
+                inside,
+                how,
+            }
         })
         .collect()
 }

@@ -283,3 +283,35 @@ pub async fn list_keys(st: &AppState) -> Result<Vec<TrustKeyBody>> {
         })
         .collect()
 }
+
+/// Verifies a credential here as a scanner would offline, with the server's own keys
+/// and revocations (a member's device sends what it scanned; the server checks again).
+pub async fn verify_here(
+    st: &AppState,
+    text: &str,
+    expect: credential::Expect,
+) -> Result<credential::Verdict> {
+    let keys = list_keys(st).await?;
+    let trust = credential::TrustList {
+        keys: keys.into_iter().map(Into::into).collect(),
+        updated_at: st.now() / 1000,
+    };
+    let mut v = credential::verify(
+        text,
+        st.now() / 1000,
+        &trust,
+        &credential::RevocationList::default(),
+        expect,
+    );
+    if let (credential::Reason::Valid, Some(c)) = (v.reason, v.claims.as_ref()) {
+        let revoked =
+            sqlx::query("SELECT 1 FROM credentials WHERE id = $1 AND revoked_at IS NOT NULL")
+                .bind(c.id.to_string())
+                .fetch_optional(&st.db.pool)
+                .await?;
+        if revoked.is_some() {
+            v.reason = credential::Reason::Revoked;
+        }
+    }
+    Ok(v)
+}

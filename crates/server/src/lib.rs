@@ -11,6 +11,7 @@ pub mod demo;
 pub mod demo_dues;
 pub mod dues;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod metrics;
 pub mod openapi;

@@ -1,4 +1,5 @@
-//! Payment receipts (收据) as small, self-contained PDFs.
+//! Payment receipts (收据) and printable posters (venue and lottery codes) as small,
+//! self-contained PDFs.
 //!
 //! No font is embedded: Chinese text uses the standard non-embedded CJK font
 //! STSong-Light with the UniGB-UCS2-H CMap (as iText's itext-asian does), so a
@@ -364,8 +365,61 @@ pub fn receipt_pdf(d: &ReceiptData) -> Vec<u8> {
 
 fn build(d: &ReceiptData, truncate: bool) -> Vec<u8> {
     let content = draw(d, truncate);
+    pdf_of(PAGE_W, PAGE_H, &content, &format!("收据 {}", d.receipt_no))
+}
+
+// A4 portrait, for posters.
+const A4_W: f32 = 595.28;
+const A4_H: f32 = 841.89;
+
+/// A poster to print and put up (an event's venue code, a lottery's code): the title,
+/// a line under it, a large QR code and a caption. Long titles are cut to the page.
+pub fn poster_pdf(title: &str, subtitle: &str, qr: &str, caption: &str) -> Vec<u8> {
+    let mut c = Canvas {
+        ops: String::new(),
+        truncate: true,
+    };
+    let mid = A4_W / 2.0;
+    c.text(
+        mid,
+        A4_H - 120.0,
+        30.0,
+        A4_W - 2.0 * MARGIN,
+        Align::Center,
+        title,
+    );
+    c.text(
+        mid,
+        A4_H - 170.0,
+        22.0,
+        A4_W - 2.0 * MARGIN,
+        Align::Center,
+        subtitle,
+    );
+    let size = 380.0;
+    c.qr(mid - size / 2.0, A4_H - 200.0, size, qr);
+    c.text(
+        mid,
+        A4_H - 620.0,
+        16.0,
+        A4_W - 2.0 * MARGIN,
+        Align::Center,
+        caption,
+    );
+    c.text(
+        mid,
+        60.0,
+        11.0,
+        A4_W - 2.0 * MARGIN,
+        Align::Center,
+        "会籍 · 请使用会籍App扫码",
+    );
+    pdf_of(A4_W, A4_H, &c.ops, title)
+}
+
+/// One page with our two fonts around `content` (a content stream).
+fn pdf_of(page_w: f32, page_h: f32, content: &str, title: &str) -> Vec<u8> {
     let widths: Vec<String> = HELVETICA_WIDTHS.iter().map(u16::to_string).collect();
-    let title = format!("收据 {}", d.receipt_no);
     let title_hex: String = title.encode_utf16().map(|u| format!("{u:04X}")).collect();
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
@@ -373,8 +427,8 @@ fn build(d: &ReceiptData, truncate: bool) -> Vec<u8> {
         format!(
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {} {}] \
              /Resources << /Font << /F1 4 0 R /F2 7 0 R >> >> /Contents 8 0 R >>",
-            num(PAGE_W),
-            num(PAGE_H)
+            num(page_w),
+            num(page_h)
         ),
         "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H \
          /DescendantFonts [5 0 R] >>"

@@ -668,3 +668,42 @@ pub async fn write_server_rows(
             PushError::Race => ApiError::internal("server write raced".into()),
         })
 }
+
+/// A record with its body read.
+#[derive(Debug, Clone)]
+pub struct Typed<T> {
+    pub rec: StoredRecord,
+    pub body: T,
+}
+
+/// The live record `id` of `kind`, its body read; `None` when absent, deleted or another
+/// kind.
+pub async fn typed<T: serde::de::DeserializeOwned>(
+    conn: &mut sqlx::AnyConnection,
+    id: Uuid,
+    kind: RecordKind,
+) -> Result<Option<Typed<T>>> {
+    let Some(rec) = crate::workflow::get_record(conn, id).await? else {
+        return Ok(None);
+    };
+    if rec.record.kind != kind || rec.record.deleted {
+        return Ok(None);
+    }
+    let body = crate::workflow::from_json(&rec.record.body)?;
+    Ok(Some(Typed { rec, body }))
+}
+
+impl<T: serde::Serialize> Typed<T> {
+    /// The record with this body, to write as the next version.
+    pub fn row(&self) -> Result<ServerRow> {
+        Ok(ServerRow {
+            id: self.rec.record.id,
+            kind: self.rec.record.kind,
+            node_id: self.rec.record.node_id,
+            node_path: self.rec.node_path.clone(),
+            owner_id: self.rec.record.owner_id,
+            body: crate::workflow::to_json(&self.body)?,
+            audience: self.rec.audience.clone(),
+        })
+    }
+}

@@ -1451,6 +1451,8 @@ async fn approved(
                     due_on: None,
                     prorated: false,
                     cancel_reason: None,
+                    event_id: None,
+                    title: None,
                     created_at: now,
                 };
                 let order_id = Uuid::now_v7();

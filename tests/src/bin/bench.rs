@@ -692,6 +692,8 @@ async fn seed_dues(database_url: &str, n_orders: usize, n_payments: usize) {
             due_on: None,
             prorated: false,
             cancel_reason: None,
+            event_id: None,
+            title: None,
             created_at: now,
         };
         orders.push((Uuid::now_v7(), body, unit));

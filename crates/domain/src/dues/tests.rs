@@ -308,6 +308,8 @@ fn order(amount: i64) -> DuesOrderBody {
         due_on: None,
         prorated: false,
         cancel_reason: None,
+        event_id: None,
+        title: None,
         created_at: 0,
     }
 }

@@ -254,7 +254,10 @@ fn attendance_follows_each_ticket_in_time_order() {
         m(c, In, 7, "staff"),
     ];
     let rows = attendees(&list);
-    let pick = |t: Uuid| rows.iter().find(|r| r.0 == t).unwrap().clone();
+    let pick = |t: Uuid| {
+        let p = *rows.iter().find(|r| r.ticket == t).unwrap();
+        (p.ticket, p.first_in, p.last_out, p.inside, p.how)
+    };
     assert_eq!(pick(a), (a, Some(10), Some(50), false, "venue_code"));
     assert_eq!(pick(b), (b, Some(20), None, true, "staff"));
     assert_eq!(

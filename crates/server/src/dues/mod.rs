@@ -22,33 +22,13 @@ use uuid::Uuid;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiError, Result};
-use crate::records::{ServerRow, StoredRecord};
+use crate::records::ServerRow;
 use crate::workflow::{from_json, get_record, history, stored_row, to_json, today};
 
-/// A record with its body read.
-#[derive(Debug, Clone)]
-pub struct Typed<T> {
-    pub rec: StoredRecord,
-    pub body: T,
-}
+pub use crate::records::{typed, Typed};
 
 pub type OrderRec = Typed<DuesOrderBody>;
 pub type PaymentRec = Typed<PaymentBody>;
-
-async fn typed<T: serde::de::DeserializeOwned>(
-    conn: &mut AnyConnection,
-    id: Uuid,
-    kind: RecordKind,
-) -> Result<Option<Typed<T>>> {
-    let Some(rec) = get_record(conn, id).await? else {
-        return Ok(None);
-    };
-    if rec.record.kind != kind || rec.record.deleted {
-        return Ok(None);
-    }
-    let body = from_json(&rec.record.body)?;
-    Ok(Some(Typed { rec, body }))
-}
 
 pub async fn order(conn: &mut AnyConnection, id: Uuid) -> Result<Option<OrderRec>> {
     typed(conn, id, RecordKind::DuesOrder).await
@@ -66,12 +46,6 @@ pub fn admin_of(user: &AuthUser, path: &NodePath) -> bool {
 /// The payer, or someone who manages dues at the payment's unit.
 pub fn may_see_payment(user: &AuthUser, p: &PaymentRec) -> bool {
     p.body.account_id == user.id() || admin_of(user, &p.rec.node_path)
-}
-
-impl<T: serde::Serialize> Typed<T> {
-    pub fn row(&self) -> Result<ServerRow> {
-        Ok(stored_row(&self.rec, to_json(&self.body)?))
-    }
 }
 
 // ---------------------------------------------------------------- the index
@@ -216,6 +190,9 @@ pub async fn resettle(
     let mut rows = vec![o.row()?];
     if !was_paid && o.body.status == OrderStatus::Paid {
         if let Some(row) = extend_membership(tx, &o.body, now).await? {
+            rows.push(row);
+        }
+        if let Some(row) = crate::events::registrations::on_order_paid(tx, &o.body, now).await? {
             rows.push(row);
         }
     }

@@ -177,6 +177,8 @@ async fn bill(
                 due_on: Some(rule.due_on(&p).to_string()),
                 prorated: amount != rule.amount_fen,
                 cancel_reason: None,
+                event_id: None,
+                title: None,
                 created_at: now,
             };
             let id = Uuid::now_v7();

@@ -6,6 +6,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use huiji_domain::checkpoint::{inside_count, ticket_conflicts, TicketScan};
 use huiji_domain::credential::{Body, Claims, Direction};
+use huiji_domain::events::RegistrationStatus;
 use huiji_domain::mask::mask_name;
 use huiji_domain::org::{Action, NodePath};
 use huiji_domain::sync::{EventBody, ScanBody};
@@ -72,6 +73,35 @@ pub async fn my_ticket(
     let now_ms = st.now();
     if now_ms >= event.ends_at {
         return Err(ApiError::bad_request("EventEnded", "活动已结束"));
+    }
+    if event.registration {
+        let mut conn = st.db.pool.acquire().await?;
+        let reg = crate::events::registrations::registration_of(&mut conn, id, user.id()).await?;
+        match reg {
+            Some(r) if r.body.has_ticket() => {}
+            Some(r) if r.body.status == RegistrationStatus::Confirmed => {
+                let e = crate::events::registrations::FEE_UNPAID;
+                return Err(ApiError::bad_request(e.code, e.message));
+            }
+            Some(r) if r.body.status == RegistrationStatus::Waitlisted => {
+                return Err(ApiError::bad_request(
+                    "Waitlisted",
+                    "您在候补名单中，递补成功后即可领取电子票",
+                ));
+            }
+            Some(r) if r.body.status == RegistrationStatus::Pending => {
+                return Err(ApiError::bad_request(
+                    "RegistrationPending",
+                    "报名正在审核，通过后即可领取电子票",
+                ));
+            }
+            _ => {
+                return Err(ApiError::bad_request(
+                    "NotRegistered",
+                    "本活动需要报名，报名成功后才能领取电子票",
+                ));
+            }
+        }
     }
     let acc = accounts::get(&st, user.id()).await?;
     let name = acc
@@ -212,9 +242,19 @@ pub async fn venue_code(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<VenueQuery>,
 ) -> Result<Json<VenueCodeResponse>> {
-    let (path, event) = load_event(&st, id).await?;
+    Ok(Json(venue_code_for(&st, &user, id, &q.direction).await?))
+}
+
+/// Issue a venue code of an event (the secretary's check is made here).
+pub async fn venue_code_for(
+    st: &AppState,
+    user: &AuthUser,
+    id: Uuid,
+    direction_word: &str,
+) -> Result<VenueCodeResponse> {
+    let (path, event) = load_event(st, id).await?;
     user.require(Action::ManageEvents, &path)?;
-    let direction = match q.direction.as_str() {
+    let direction = match direction_word {
         "in" => Direction::In,
         "out" => Direction::Out,
         _ => {
@@ -246,11 +286,11 @@ pub async fn venue_code(
     let mut tx = st.db.writer.begin().await?;
     let text = credentials::issue(&mut tx, &claims).await?;
     tx.commit().await?;
-    Ok(Json(VenueCodeResponse {
+    Ok(VenueCodeResponse {
         text,
         event_id: id,
         title: event.title,
-        direction: q.direction,
+        direction: direction_word.to_owned(),
         expires_at: claims.expires,
-    }))
+    })
 }

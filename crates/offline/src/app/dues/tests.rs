@@ -96,6 +96,8 @@ fn order(owner: u128, period: &str) -> DuesOrderBody {
         due_on: Some(format!("{period}-01-31")),
         prorated: false,
         cancel_reason: None,
+        event_id: None,
+        title: None,
         created_at: 1,
     }
 }
