@@ -28,6 +28,12 @@ CREATE TABLE survey_answers (
 );
 
 -- Entries in the order they arrived (`n`), which is the order the draw uses.
+-- A lottery's seed, secret until the draw (its SHA-256 is in the record from the start).
+CREATE TABLE lottery_seeds (
+    lottery_id TEXT PRIMARY KEY,
+    seed TEXT NOT NULL
+);
+
 CREATE TABLE lottery_entries (
     lottery_id TEXT NOT NULL,
     account_id TEXT NOT NULL,

@@ -61,8 +61,12 @@ pub struct LotteryBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<Uuid>,
     pub prizes: Vec<Prize>,
-    /// 64 hex characters, published when the lottery is made.
-    pub seed: String,
+    /// SHA-256 (hex) of the seed, published when the lottery is made: the seed cannot be
+    /// changed afterwards, and nobody can foresee the draw before it.
+    pub seed_commitment: String,
+    /// The seed (64 hex characters), revealed at the draw.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<String>,
     pub status: LotteryStatus,
     /// Entrants (once drawn: those drawn among).
     pub entrants: u32,
@@ -181,6 +185,11 @@ pub fn draw(seed: &str, entries: &[Uuid], prizes: &[Prize]) -> Result<Vec<Vec<us
         out.push(winners);
     }
     Ok(out)
+}
+
+/// The commitment to a seed: SHA-256 of its bytes, hex.
+pub fn commitment(seed: &str) -> Result<String> {
+    Ok(hex::encode(Sha256::digest(seed_bytes(seed)?)))
 }
 
 /// A fresh seed from 32 random bytes (the caller's randomness: this module has none).

@@ -146,7 +146,10 @@ pub struct Batch<T> {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LotteryEntrants {
     pub lottery_id: Uuid,
-    pub seed: String,
+    /// The commitment published at the start.
+    pub seed_commitment: String,
+    /// The seed, once drawn (before: `None`, so nobody can foresee the draw).
+    pub seed: Option<String>,
     pub digest: String,
     pub entries: Vec<EntrantRow>,
 }

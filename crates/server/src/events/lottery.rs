@@ -5,8 +5,8 @@
 
 use huiji_domain::credential::{Body, Claims, CredentialKind, Expect, Reason};
 use huiji_domain::events::lottery::{
-    draw as draw_winners, entrants_digest, seed_of, validate_prizes, LotteryBody, LotteryEntryBody,
-    LotteryStatus, PrizeResult, Winner, LOTTERY_DRAWN, NO_ENTRANTS,
+    commitment, draw as draw_winners, entrants_digest, seed_of, validate_prizes, LotteryBody,
+    LotteryEntryBody, LotteryStatus, PrizeResult, Winner, LOTTERY_DRAWN, NO_ENTRANTS,
 };
 use huiji_domain::events::wire::{
     Batch, CodeResponse, EntrantRow, LotteryCreate, LotteryEnterItem, LotteryEntrants,
@@ -64,11 +64,13 @@ pub async fn create(st: &AppState, user: &AuthUser, req: LotteryCreate) -> Resul
     user.require(Perm::ManageEvents, &unit.path)?;
     let mut random = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut random);
+    let seed = seed_of(random);
     let body = LotteryBody {
         title,
         event_id: req.event_id,
         prizes,
-        seed: seed_of(random),
+        seed_commitment: commitment(&seed)?,
+        seed: None,
         status: LotteryStatus::Open,
         entrants: 0,
         entrants_digest: None,
@@ -77,6 +79,11 @@ pub async fn create(st: &AppState, user: &AuthUser, req: LotteryCreate) -> Resul
         created_at: now,
     };
     let id = Uuid::now_v7();
+    sqlx::query("INSERT INTO lottery_seeds (lottery_id, seed) VALUES ($1, $2)")
+        .bind(id.to_string())
+        .bind(&seed)
+        .execute(&mut *tx)
+        .await?;
     write_server_rows(
         &mut tx,
         st.db.backend,
@@ -198,17 +205,20 @@ async fn enter_one(
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
+    // The entry's id is the server's (one per person and lottery), never the client's:
+    // nobody can pick an id that wins.
+    let entry_id = Uuid::new_v5(&lottery_id, me.id.as_bytes());
     let entry = LotteryEntryBody {
         lottery_id,
         account_id: me.id,
-        entry_id: item.id,
+        entry_id,
         name: mask_name(&me.name),
         at: item.at.min(now),
     };
     sqlx::query("INSERT INTO lottery_entries (lottery_id, account_id, entry_id, n, name, at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(lottery_id.to_string())
         .bind(me.id.to_string())
-        .bind(item.id.to_string())
+        .bind(entry_id.to_string())
         .bind(n + 1)
         .bind(&entry.name)
         .bind(entry.at)
@@ -221,7 +231,7 @@ async fn enter_one(
         st.db.backend,
         vec![
             ServerRow {
-                id: item.id,
+                id: entry_id,
                 kind: RecordKind::LotteryEntry,
                 node_id: l.rec.record.node_id,
                 node_path: l.rec.node_path.clone(),
@@ -235,7 +245,7 @@ async fn enter_one(
         now,
     )
     .await?;
-    let rec = get_record(&mut tx, item.id)
+    let rec = get_record(&mut tx, entry_id)
         .await?
         .ok_or_else(|| ApiError::internal("entry vanished".into()))?;
     tx.commit().await?;
@@ -277,7 +287,18 @@ pub async fn draw(st: &AppState, user: &AuthUser, id: Uuid) -> Result<Record> {
         return Err(NO_ENTRANTS.into());
     }
     let ids: Vec<Uuid> = list.iter().map(|e| e.0).collect();
-    let picks = draw_winners(&l.body.seed, &ids, &l.body.prizes)?;
+    let seed: String = sqlx::query("SELECT seed FROM lottery_seeds WHERE lottery_id = $1")
+        .bind(id.to_string())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+    if commitment(&seed)? != l.body.seed_commitment {
+        return Err(ApiError::internal(
+            "lottery seed does not match its commitment".into(),
+        ));
+    }
+    let picks = draw_winners(&seed, &ids, &l.body.prizes)?;
+    l.body.seed = Some(seed);
     let mut rows = Vec::new();
     let mut results = Vec::new();
     for (prize, winners) in l.body.prizes.iter().zip(&picks) {
@@ -327,6 +348,7 @@ pub async fn entrants(st: &AppState, user: &AuthUser, id: Uuid) -> Result<Lotter
     let ids: Vec<Uuid> = list.iter().map(|e| e.0).collect();
     Ok(LotteryEntrants {
         lottery_id: id,
+        seed_commitment: l.body.seed_commitment,
         seed: l.body.seed,
         digest: entrants_digest(&ids),
         entries: list

@@ -221,6 +221,14 @@ pub async fn register(
             };
         }
     }
+    if existing.is_none() && get_record(&mut tx, req.id).await?.is_some() {
+        // Another record's id (a client bug or someone guessing): never overwrite it.
+        return Err(ApiError::client(
+            axum::http::StatusCode::CONFLICT,
+            "IdInUse",
+            "该编号已被使用，请重新提交",
+        ));
+    }
     let seats = confirmed(&mut tx, event_id).await?;
     let status = decide_new(&e.body, seats, now)?;
     // Registering again after a cancellation keeps the one record per person and event.

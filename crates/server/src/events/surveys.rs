@@ -259,7 +259,11 @@ pub async fn results(st: &AppState, user: &AuthUser, id: Uuid) -> Result<SurveyR
                 .await?
                 .is_some();
         if !results_visible_to_answerer(&s.body, answered, st.now()) {
-            return Err(RESULTS_HIDDEN.into());
+            return Err(ApiError::client(
+                axum::http::StatusCode::FORBIDDEN,
+                RESULTS_HIDDEN.code,
+                RESULTS_HIDDEN.message,
+            ));
         }
     }
     let rows = sqlx::query(

@@ -62,12 +62,9 @@ pub async fn my_ticket(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<TicketResponse>> {
     let (path, event) = load_event(&st, id).await?;
-    let belongs = user.principal.is_system_admin()
-        || user
-            .principal
-            .nodes()
-            .any(|n| n.is_within(&path) || path.is_within(n));
-    if !belongs {
+    // With registration, the registration decides (an open event takes people from
+    // anywhere); without, belonging to the organisation does.
+    if !event.registration && !crate::events::belongs(&user, &path) {
         return Err(ApiError::forbidden());
     }
     let now_ms = st.now();
