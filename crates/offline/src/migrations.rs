@@ -188,6 +188,27 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         created_at INTEGER NOT NULL
     );
     "#,
+    // 5: events. Venue-code check-ins, survey answers and lottery entries made here wait
+    // in activity_outbox (keyed by the item id the server dedupes on) with the device's
+    // time; a sync sends them in order. Accepted ones are deleted (the server's record
+    // arrives instead); a refusal stays, with its reason, for the user to read.
+    r#"
+    CREATE TABLE activity_outbox (
+        id         TEXT PRIMARY KEY,
+        ord        INTEGER NOT NULL UNIQUE,
+        op         TEXT NOT NULL CHECK (op IN ('checkin', 'answer', 'entry')),
+        account_id TEXT NOT NULL,
+        target_id  TEXT NOT NULL,                 -- the event, survey or lottery
+        payload    TEXT NOT NULL,                 -- CheckinItem / AnswerItem / LotteryEnterItem
+        state      TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'rejected')),
+        code       TEXT,
+        reason     TEXT,
+        made_at    INTEGER NOT NULL,
+        attempts   INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX activity_outbox_by_state ON activity_outbox (state, ord);
+    CREATE INDEX activity_outbox_by_target ON activity_outbox (target_id, account_id);
+    "#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -36,7 +36,7 @@ use crate::state::AppState;
 
 /// Where receipts and exports are saved: `HUIJI_DOWNLOAD_DIR`, else the user's
 /// downloads folder, else the app's data folder.
-fn downloads(app: &AppHandle) -> PathBuf {
+pub(crate) fn downloads(app: &AppHandle) -> PathBuf {
     if let Some(d) = std::env::var_os("HUIJI_DOWNLOAD_DIR") {
         return PathBuf::from(d);
     }

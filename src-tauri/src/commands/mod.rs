@@ -1,5 +1,6 @@
 //! Commands by area. Each is a thin call into `huiji_offline::app::AppCore`.
 
+pub mod activities;
 pub mod app;
 pub mod auth;
 pub mod checkpoint;

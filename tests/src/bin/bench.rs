@@ -982,6 +982,574 @@ async fn dues_bench(label: &str, database_url: Option<&str>) {
     drop(server);
 }
 
+// ---------------------------------------------------------------- event check-in
+
+const EVENT_ATTENDEES: usize = 5_000;
+const EVENT_SCANNERS: usize = 4;
+/// Tickets shown a second time at another gate.
+const EVENT_SECOND_SCANS: usize = 400;
+/// The demo scanner at 口前镇检查站: its four devices see each other's scans (a scan's
+/// owner is the account that pushed it; the scanner role sees only its own).
+const SCANNER: &str = "13900000005";
+
+fn attendee_phone(i: usize) -> String {
+    format!("1366{i:07}")
+}
+
+fn attendee_id(i: usize) -> Uuid {
+    Uuid::from_u128(0xE7E0_0000_0000 + i as u128)
+}
+
+/// `($1, $2), ($3, $4)` on PostgreSQL, `(?, ?), (?, ?)` on SQLite.
+fn value_rows(pg: bool, rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let inner: Vec<String> = (0..cols)
+                .map(|c| {
+                    if pg {
+                        format!("${}", r * cols + c + 1)
+                    } else {
+                        "?".to_owned()
+                    }
+                })
+                .collect();
+            format!("({})", inner.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Writes `n` person accounts into the server's database, each a member of
+/// 南京医科大学工会 (a member grant there), with the demo password.
+async fn seed_attendees(database_url: &str, n: usize) {
+    use sqlx::Row;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(database_url)
+        .await
+        .unwrap();
+    let pg = database_url.starts_with("postgres");
+    let hash: String = sqlx::query("SELECT password_hash FROM accounts WHERE phone = $1")
+        .bind(SECRETARY)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let njmu = demo_node("南京医科大学工会").to_string();
+    let id_number = |i: usize| {
+        // Unique for i < 13,440: year, month and day from i.
+        let first17 = format!(
+            "320115{:04}{:02}{:02}{:03}",
+            1960 + i % 40,
+            1 + (i / 40) % 12,
+            1 + (i / 480) % 28,
+            100 + i % 900
+        );
+        let check = huiji_domain::validate::id_number_check_char(&first17).unwrap();
+        format!("{first17}{check}")
+    };
+    let mut tx = pool.begin().await.unwrap();
+    let all: Vec<usize> = (0..n).collect();
+    for chunk in all.chunks(400) {
+        let sql = format!(
+            "INSERT INTO accounts (id, kind, phone, password_hash, real_name, id_number, status, created_at) VALUES {}",
+            value_rows(pg, chunk.len(), 8)
+        );
+        let mut q = sqlx::query(&sql);
+        for &i in chunk {
+            q = q
+                .bind(attendee_id(i).to_string())
+                .bind("person")
+                .bind(attendee_phone(i))
+                .bind(hash.clone())
+                .bind(format!(
+                    "{}{}",
+                    SURNAMES[(i * 7 + i / 13) % SURNAMES.len()],
+                    GIVEN[(i * 11 + i / 5) % GIVEN.len()]
+                ))
+                .bind(id_number(i))
+                .bind("active")
+                .bind(now);
+        }
+        q.execute(&mut *tx).await.unwrap();
+        let sql = format!(
+            "INSERT INTO grants (id, account_id, role, node_id, created_at) VALUES {}",
+            value_rows(pg, chunk.len(), 5)
+        );
+        let mut q = sqlx::query(&sql);
+        for &i in chunk {
+            q = q
+                .bind(Uuid::now_v7().to_string())
+                .bind(attendee_id(i).to_string())
+                .bind("member")
+                .bind(njmu.clone())
+                .bind(now);
+        }
+        q.execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    pool.close().await;
+}
+
+/// Every attendee logs in (SMS code; `--dev` answers with the code) and takes their
+/// ticket for `event`, eight at a time. Returns the tickets' texts by attendee.
+async fn issue_tickets(base: &str, event: Uuid, n: usize) -> Vec<String> {
+    use huiji_domain::wire::TicketResponse;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let http = reqwest::Client::new();
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (http, next, base) = (http.clone(), next.clone(), base.to_owned());
+        tasks.push(tokio::spawn(async move {
+            let mut out = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    break out;
+                }
+                let phone = attendee_phone(i);
+                let sent: serde_json::Value = http
+                    .post(format!("{base}/api/v1/auth/sms/send"))
+                    .json(&json!({"phone": phone, "purpose": "login"}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .error_for_status()
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                let code = sent["dev_code"].as_str().unwrap().to_owned();
+                let login: serde_json::Value = http
+                    .post(format!("{base}/api/v1/auth/sms/login"))
+                    .json(&json!({"phone": phone, "code": code}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .error_for_status()
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                let token = login["token"].as_str().unwrap().to_owned();
+                let ticket: TicketResponse = http
+                    .get(format!("{base}/api/v1/events/{event}/ticket"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .error_for_status()
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                // One ticket per person and event (the server's `ticket_id`).
+                assert_eq!(
+                    ticket.ticket_id,
+                    Uuid::new_v5(&event, attendee_id(i).as_bytes())
+                );
+                out.push((i, ticket.text));
+            }
+        }));
+    }
+    let mut texts = vec![String::new(); n];
+    for t in tasks {
+        for (i, text) in t.await.unwrap() {
+            texts[i] = text;
+        }
+    }
+    texts
+}
+
+/// What one scan did, as the scanner's screen showed it.
+struct ScanOutcome {
+    scan_id: Uuid,
+    attendee: usize,
+    admitted: bool,
+    second: bool,
+}
+
+struct DeviceRun {
+    outcomes: Vec<ScanOutcome>,
+    latencies_ms: Vec<f64>,
+    first_scan: Instant,
+    last_scan: Instant,
+    converged: Instant,
+    syncs_while_scanning: usize,
+    syncs_after: usize,
+}
+
+/// The event's scans in a device's store: rows, distinct ids, distinct tickets.
+fn local_scans(core: &huiji_offline::app::AppCore, event: Uuid) -> (i64, i64, i64) {
+    core.store()
+        .with_conn(|c| {
+            Ok(c.query_row(
+                "SELECT COUNT(*), COUNT(DISTINCT id), COUNT(DISTINCT json_extract(body, '$.ticket_id')) \
+                 FROM records WHERE kind = 'scan' AND deleted = 0 \
+                 AND json_extract(body, '$.event_id') = ?1",
+                [event.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?)
+        })
+        .unwrap()
+}
+
+/// One gate: scans its list on a blocking thread, with a sync kicked every 250 scans
+/// running alongside; after its last scan, syncs every 100 ms until it holds all
+/// `total` scans of the event and has nothing left to send.
+async fn run_gate(
+    core: std::sync::Arc<huiji_offline::app::AppCore>,
+    plan: Vec<(usize, bool)>,
+    texts: std::sync::Arc<Vec<String>>,
+    mode: huiji_offline::app::ScanMode,
+    event: Uuid,
+    total: usize,
+) -> DeviceRun {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let kick = Arc::new(tokio::sync::Notify::new());
+    let done = Arc::new(AtomicBool::new(false));
+    let syncer = {
+        let (core, kick, done) = (core.clone(), kick.clone(), done.clone());
+        tokio::spawn(async move {
+            let mut syncs = 0;
+            loop {
+                kick.notified().await;
+                if done.load(Ordering::Acquire) {
+                    break syncs;
+                }
+                core.sync_now(&|_| {}).await.unwrap();
+                syncs += 1;
+            }
+        })
+    };
+    let scanning = {
+        let (core, kick) = (core.clone(), kick.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut outcomes = Vec::with_capacity(plan.len());
+            let mut lat = Vec::with_capacity(plan.len());
+            let first = Instant::now();
+            for (n, (attendee, second)) in plan.into_iter().enumerate() {
+                let t = Instant::now();
+                let v = core
+                    .checkpoint_record(&texts[attendee], mode, None, None)
+                    .unwrap();
+                lat.push(t.elapsed().as_secs_f64() * 1000.0);
+                assert!(v.valid, "ticket {attendee}: {v:?}");
+                assert!(
+                    v.admitted || v.reason_code == "credential.already_used",
+                    "ticket {attendee}: {v:?}"
+                );
+                outcomes.push(ScanOutcome {
+                    scan_id: v.scan_id.as_deref().unwrap().parse().unwrap(),
+                    attendee,
+                    admitted: v.admitted,
+                    second,
+                });
+                if (n + 1) % 250 == 0 {
+                    kick.notify_one();
+                }
+            }
+            (outcomes, lat, first, Instant::now())
+        })
+    };
+    let (outcomes, latencies_ms, first_scan, last_scan) = scanning.await.unwrap();
+    done.store(true, Ordering::Release);
+    kick.notify_one();
+    let syncs_while_scanning = syncer.await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut syncs_after = 0;
+    let converged = loop {
+        let st = core.sync_now(&|_| {}).await.unwrap();
+        syncs_after += 1;
+        assert_eq!(st.rejected, 0, "{st:?}");
+        let (rows, _, _) = local_scans(&core, event);
+        if st.pending == 0 && rows as usize == total {
+            break Instant::now();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not converged after 120 s: {rows} of {total} scans here, {st:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    DeviceRun {
+        outcomes,
+        latencies_ms,
+        first_scan,
+        last_scan,
+        converged,
+        syncs_while_scanning,
+        syncs_after,
+    }
+}
+
+/// Issue 7 §6: 5,000 attendees of one event checked in through four scanners that sync
+/// while they scan; a few hundred show their ticket again at another gate. Every scan
+/// must reach the server once and every gate, and how long after the last scan that
+/// takes is the figure.
+async fn events_bench(label: &str, database_url: Option<&str>) {
+    use huiji_domain::credential::Direction;
+    use huiji_domain::wire::AttendanceView;
+    use huiji_offline::app::{AppCore, ScanMode};
+    use sqlx::Row;
+    use std::collections::HashSet;
+    use std::sync::Arc;
+    let n = EVENT_ATTENDEES;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("server");
+    // First start: migrations and the demo (with the event); then the attendees go in.
+    let mut server = ServerProcess::start(&data, database_url);
+    server.kill_hard();
+    let url = database_url
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data.join("huiji.db").display()));
+    let t = Instant::now();
+    seed_attendees(&url, n).await;
+    let seeded = t.elapsed().as_secs_f64();
+    let server = ServerProcess::start_at(&data, database_url, "127.0.0.1:0");
+    let base = server.base_url.clone();
+    let event = demo_node("event:annual-2026");
+    let t = Instant::now();
+    let texts = Arc::new(issue_tickets(&base, event, n).await);
+    let issued = t.elapsed().as_secs_f64();
+    println!(
+        "[events] {label} preparation (not timed below): {n} member accounts written in {seeded:.1} s; {n} SMS logins + tickets over HTTP in {issued:.1} s ({:.0}/s)",
+        n as f64 / issued
+    );
+
+    // Four gates, each its own device of the demo scanner, synced once before the doors open.
+    let mut gates = Vec::new();
+    let mut reentry = None;
+    for g in 0..EVENT_SCANNERS {
+        let core = AppCore::open(&dir.path().join(format!("gate-{g}")), &base).unwrap();
+        core.login_password(SCANNER, huiji_tests::DEMO_PASSWORD)
+            .await
+            .unwrap();
+        let st = core.sync_now(&|_| {}).await.unwrap();
+        assert!(st.online && st.pending == 0, "{st:?}");
+        let ev = core
+            .events_list()
+            .unwrap()
+            .into_iter()
+            .find(|e| e.id == event.to_string())
+            .expect("the event reached the gate");
+        reentry = Some(ev.reentry_allowed);
+        gates.push(Arc::new(core));
+    }
+    let mode = ScanMode::Ticket {
+        event,
+        direction: Direction::In,
+        reentry_allowed: reentry.unwrap(),
+    };
+    // Gate g admits attendees g·1,250 … (g+1)·1,250; second scans are tickets of another
+    // gate, shown shortly after their first scan (20 scans later: the gates have likely
+    // not synced yet) or much later (600 scans: they likely have).
+    let per_gate = n / EVENT_SCANNERS;
+    let mut plans: Vec<Vec<(f64, usize, bool)>> = (0..EVENT_SCANNERS)
+        .map(|g| {
+            (0..per_gate)
+                .map(|k| (k as f64, g * per_gate + k, false))
+                .collect()
+        })
+        .collect();
+    for j in 0..EVENT_SECOND_SCANS {
+        let from = j % EVENT_SCANNERS;
+        let to = (from + 1 + (j / EVENT_SCANNERS) % (EVENT_SCANNERS - 1)) % EVENT_SCANNERS;
+        let k = (j / EVENT_SCANNERS) * (per_gate - 50) / (EVENT_SECOND_SCANS / EVENT_SCANNERS);
+        let later = if j % 2 == 0 { 20 } else { 600 };
+        let at = ((k + later).min(per_gate + 10)) as f64 + 0.5;
+        plans[to].push((at, from * per_gate + k, true));
+    }
+    let plans: Vec<Vec<(usize, bool)>> = plans
+        .into_iter()
+        .map(|mut p| {
+            p.sort_by(|a, b| a.0.total_cmp(&b.0));
+            p.into_iter().map(|(_, a, s)| (a, s)).collect()
+        })
+        .collect();
+    let total = n + EVENT_SECOND_SCANS;
+
+    // The server's side: poll its database until it holds every scan of the event.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .unwrap();
+    let event_expr = if database_url.is_some() {
+        "(body::jsonb ->> 'event_id')"
+    } else {
+        "json_extract(body, '$.event_id')"
+    };
+    let count_sql = format!(
+        "SELECT COUNT(*), COUNT(DISTINCT id) FROM records WHERE kind = 'scan' AND deleted = 0 AND {event_expr} = $1"
+    );
+    let watcher = {
+        let (pool, sql) = (pool.clone(), count_sql.clone());
+        tokio::spawn(async move {
+            let deadline = Instant::now() + Duration::from_secs(300);
+            loop {
+                let row = sqlx::query(&sql)
+                    .bind(event.to_string())
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                let rows: i64 = row.try_get(0).unwrap();
+                if rows as usize >= total {
+                    break Instant::now();
+                }
+                assert!(Instant::now() < deadline, "server has {rows} of {total}");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+    };
+    let tasks: Vec<_> = gates
+        .iter()
+        .zip(plans)
+        .map(|(core, plan)| {
+            tokio::spawn(run_gate(
+                core.clone(),
+                plan,
+                texts.clone(),
+                mode,
+                event,
+                total,
+            ))
+        })
+        .collect();
+    let mut runs = Vec::new();
+    for t in tasks {
+        runs.push(t.await.unwrap());
+    }
+    let server_done = watcher.await.unwrap();
+    let first_scan = runs.iter().map(|r| r.first_scan).min().unwrap();
+    let last_scan = runs.iter().map(|r| r.last_scan).max().unwrap();
+    let converged = runs
+        .iter()
+        .map(|r| r.converged)
+        .chain([server_done])
+        .max()
+        .unwrap();
+
+    // All recorded, once: the server's scans are exactly the scans the gates made.
+    let made: Vec<&ScanOutcome> = runs.iter().flat_map(|r| &r.outcomes).collect();
+    let made_ids: HashSet<Uuid> = made.iter().map(|o| o.scan_id).collect();
+    assert_eq!(made.len(), total);
+    assert_eq!(made_ids.len(), total, "a scan id was reused");
+    let row = sqlx::query(&count_sql)
+        .bind(event.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let (server_rows, server_ids): (i64, i64) = (row.try_get(0).unwrap(), row.try_get(1).unwrap());
+    let ids_sql =
+        format!("SELECT id FROM records WHERE kind = 'scan' AND deleted = 0 AND {event_expr} = $1");
+    let server_set: HashSet<Uuid> = sqlx::query(&ids_sql)
+        .bind(event.to_string())
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<String, _>(0).unwrap().parse().unwrap())
+        .collect();
+    pool.close().await;
+    assert_eq!(server_rows as usize, total);
+    assert_eq!(
+        server_ids as usize, total,
+        "duplicate scan rows on the server"
+    );
+    assert_eq!(
+        server_set, made_ids,
+        "the server's scans are not the gates' scans"
+    );
+    // Every gate holds every scan, each once, and every ticket.
+    for (g, core) in gates.iter().enumerate() {
+        let (rows, ids, tickets) = local_scans(core, event);
+        assert_eq!(
+            (rows as usize, ids as usize, tickets as usize),
+            (total, total, n),
+            "gate {g}"
+        );
+    }
+    // The secretary's view: everyone in once; each second scan a gate admitted (it had
+    // not heard of the first) is flagged, the others were refused at the gate.
+    let per_ticket_admitted = {
+        let mut c = vec![0_usize; n];
+        for o in made.iter().filter(|o| o.admitted) {
+            c[o.attendee] += 1;
+        }
+        c
+    };
+    assert!(
+        per_ticket_admitted.iter().all(|&c| (1..=2).contains(&c)),
+        "every ticket admitted once, or twice by gates that had not synced"
+    );
+    let admitted = made.iter().filter(|o| o.admitted).count();
+    let seconds_admitted = admitted - n;
+    let refused = made.iter().filter(|o| !o.admitted).count();
+    let refused_second = made.iter().filter(|o| !o.admitted && o.second).count();
+    let secretary = login(&base, SECRETARY).await;
+    let att: AttendanceView = reqwest::Client::new()
+        .get(format!("{base}/api/v1/events/{event}/attendance"))
+        .bearer_auth(&secretary)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(att.checked_in as usize, n);
+    assert_eq!(att.admitted_scans as usize, admitted);
+    assert_eq!(
+        att.conflicts.len(),
+        seconds_admitted,
+        "one flag per ticket admitted twice"
+    );
+    let flagged: HashSet<Uuid> = att.conflicts.iter().map(|c| c.flagged_scan).collect();
+    assert_eq!(flagged.len(), seconds_admitted);
+    assert!(flagged.is_subset(&made_ids));
+
+    let rates: Vec<f64> = runs
+        .iter()
+        .map(|r| r.outcomes.len() as f64 / (r.last_scan - r.first_scan).as_secs_f64())
+        .collect();
+    let mut lat: Vec<f64> = runs.iter().flat_map(|r| r.latencies_ms.clone()).collect();
+    lat.sort_by(f64::total_cmp);
+    let syncs: usize = runs.iter().map(|r| r.syncs_while_scanning).sum();
+    let syncs_after: usize = runs.iter().map(|r| r.syncs_after).sum();
+    println!(
+        "[events] {label} {n} attendees via {EVENT_SCANNERS} scanners: {:.0} scans/s per device (min {:.0}; each scan p50 {:.2} ms, p99 {:.2} ms), all {total} scans in {:.2} s, {syncs} syncs while scanning",
+        rates.iter().sum::<f64>() / rates.len() as f64,
+        rates.iter().copied().fold(f64::INFINITY, f64::min),
+        pct(&lat, 0.5),
+        pct(&lat, 0.99),
+        (last_scan - first_scan).as_secs_f64(),
+    );
+    println!(
+        "[events] {label} {EVENT_SECOND_SCANS} second scans at another gate: {seconds_admitted} admitted before the gates had synced (flagged, {} conflicts), {refused_second} refused as already used ({refused} refusals in all); duplicates 0",
+        att.conflicts.len()
+    );
+    println!(
+        "[events] {label} server {server_rows} scans (checked in {}, admitted {}), every gate {total}; converged {:.2} s after the last scan (server {:.2} s; {syncs_after} syncs after the gates' last scans; target ≤ 10 s)",
+        att.checked_in,
+        att.admitted_scans,
+        (converged - last_scan).as_secs_f64(),
+        (server_done.max(last_scan) - last_scan).as_secs_f64(),
+    );
+    drop(server);
+}
+
 #[tokio::main]
 async fn main() {
     println!(
@@ -991,7 +1559,7 @@ async fn main() {
             .unwrap_or(1)
     );
     let started = Instant::now();
-    // `huiji-bench [search|review|app|checkpoint|dues|sync]` runs one section; no argument runs all.
+    // `huiji-bench [search|review|app|checkpoint|dues|events|sync]` runs one section; no argument runs all.
     let only = std::env::args().nth(1).unwrap_or_default();
     let run = |section: &str| only.is_empty() || only == section;
     if run("search") {
@@ -1016,6 +1584,16 @@ async fn main() {
                 drop_pg_database(&url).await;
             }
             None => println!("[postgres] dues skipped: PostgreSQL not reachable"),
+        }
+    }
+    if run("events") {
+        events_bench("sqlite", None).await;
+        match fresh_pg_database().await {
+            Some(url) => {
+                events_bench("postgres", Some(&url)).await;
+                drop_pg_database(&url).await;
+            }
+            None => println!("[postgres] events skipped: PostgreSQL not reachable"),
         }
     }
     if run("sync") {

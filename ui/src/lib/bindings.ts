@@ -619,3 +619,244 @@ offline: boolean, };
 export type SavedFile = { path: string, name: string, size: number, };
 export type DuesRuleView = { id: string, rule: DuesRule, period_label: string, version: number, };
 export type DuesUnit = { id: string, name: string, };
+export type Audience = "members" | "open";
+export type RegistrationStatus = "pending" | "confirmed" | "waitlisted" | "cancelled" | "rejected";
+export type EventBody = { title: string, place?: string | null, 
+/**
+ * Unix ms.
+ */
+starts_at: number, ends_at: number, 
+/**
+ * After leaving, the same ticket may enter again.
+ */
+reentry_allowed: boolean, description?: string | null, 
+/**
+ * Registration is needed for a ticket.
+ */
+registration: boolean, 
+/**
+ * Places; `None`: no limit.
+ */
+capacity?: number | null, 
+/**
+ * Unix ms; registration closes then (and at the start in any case).
+ */
+registration_deadline?: number | null, audience: Audience, 
+/**
+ * A secretary confirms each registration.
+ */
+approval_required: boolean, 
+/**
+ * Integer fen; paid through the dues machinery before the ticket is issued.
+ */
+fee_fen?: number | null, cancelled: boolean, };
+export type SurveyKind = "survey" | "vote";
+export type QuestionKind = "single" | "multiple" | "text" | "rating";
+export type Question = { 
+/**
+ * Stable within the survey: "q1", "q2" …
+ */
+id: string, text: string, kind: QuestionKind, 
+/**
+ * Choices (single, multiple).
+ */
+options: Array<string>, 
+/**
+ * Multiple choice: at least / at most this many.
+ */
+min?: number | null, max?: number | null, required: boolean, };
+export type ResultsVisible = "after_answer" | "after_close" | "organisers";
+export type SurveyBody = { title: string, description?: string | null, kind: SurveyKind, questions: Array<Question>, opens_at: number, closes_at: number, 
+/**
+ * Nobody — organisers included — sees who answered what.
+ */
+anonymous: boolean, audience: Audience, 
+/**
+ * An answer may be changed until the close.
+ */
+changeable: boolean, results: ResultsVisible, };
+export type AnswerValue = { question_id: string, 
+/**
+ * Chosen options' indexes (single: one).
+ */
+choices?: Array<number>, text?: string | null, rating?: number | null, };
+export type QuestionResult = { question_id: string, text: string, kind: QuestionKind, 
+/**
+ * Choice questions: votes per option, in the options' order.
+ */
+counts: Array<number>, options: Array<string>, 
+/**
+ * Rating: how many gave 1..=5, and the mean ×100 (integer: no float on the wire).
+ */
+ratings: Array<number>, mean_x100: number | null, 
+/**
+ * Text answers (up to 200, newest first).
+ */
+texts: Array<string>, 
+/**
+ * People who answered this question.
+ */
+answered: number, };
+export type SurveyResults = { responses: number, questions: Array<QuestionResult>, };
+export type Prize = { 
+/**
+ * "一等奖 · 平板电脑".
+ */
+name: string, count: number, };
+export type LotteryStatus = "open" | "drawn";
+export type Winner = { entry_id: string, name: string, };
+export type PrizeResult = { prize: string, winners: Array<Winner>, };
+export type EntrantRow = { entry_id: string, name: string, };
+export type LotteryEntrants = { lottery_id: string, 
+/**
+ * The commitment published at the start.
+ */
+seed_commitment: string, 
+/**
+ * The seed, once drawn (before: `None`, so nobody can foresee the draw).
+ */
+seed: string | null, digest: string, entries: Array<EntrantRow>, };
+export type AttendanceCounts = { 
+/**
+ * Confirmed registrations (or, without registration, tickets that came in).
+ */
+registered: number, waitlisted: number, 
+/**
+ * Tickets that came in at least once.
+ */
+checked_in: number, 
+/**
+ * Inside now.
+ */
+inside: number, 
+/**
+ * Came in and went out (last seen leaving).
+ */
+left: number, };
+export type AttendeeRow = { ticket_id: string, name: string, 
+/**
+ * The registration's status; `None` without registration.
+ */
+status: RegistrationStatus | null, first_in: number | null, last_out: number | null, inside: boolean, 
+/**
+ * How they came in last: staff scan, venue code, by hand.
+ */
+how: string | null, };
+export type AttendanceReport = { event_id: string, title: string, counts: AttendanceCounts, rows: Array<AttendeeRow>, 
+/**
+ * Tickets admitted twice by scanners that were offline together.
+ */
+double_admissions: number, };
+export type OutboxState = { 
+/**
+ * "queued" (waiting for the network) or "rejected" (the server said no).
+ */
+state: string, code: string | null, reason: string | null, made_at: number, };
+export type MyRegistration = { id: string, status: RegistrationStatus, 
+/**
+ * 已报名 / 候补中 / 待审核 / 已取消 / 未通过.
+ */
+status_label: string, paid: boolean, 
+/**
+ * The fee's order (pay it in 会费缴纳), while unpaid.
+ */
+order_id: string | null, reason: string | null, 
+/**
+ * Confirmed and paid: the ticket may be shown.
+ */
+has_ticket: boolean, };
+export type MyCheckin = { id: string, 
+/**
+ * "in" or "out".
+ */
+direction: string, at: number, 
+/**
+ * "venue_code" (scanned here), "manual" (by a secretary).
+ */
+how: string, outbox: OutboxState | null, };
+export type ActivityView = { id: string, node_id: string, node_name: string, title: string, description: string | null, place: string | null, starts_at: number, ends_at: number, reentry_allowed: boolean, registration: boolean, capacity: number | null, registration_deadline: number | null, audience: Audience, approval_required: boolean, fee_fen: number | null, cancelled: boolean, 
+/**
+ * "upcoming" (未开始), "ongoing" (进行中), "ended" (已结束), "cancelled" (已取消).
+ */
+phase: string, phase_label: string, mine: MyRegistration | null, 
+/**
+ * Why the caller cannot register now (None: they can).
+ */
+register_block: string | null, 
+/**
+ * The caller may cancel their registration now.
+ */
+can_cancel: boolean, 
+/**
+ * The caller's own check-ins and check-outs (unix ms, newest first), this
+ * device's unsent ones included.
+ */
+my_checkins: Array<MyCheckin>, 
+/**
+ * The caller manages this event (registrations, attendance, codes).
+ */
+can_manage: boolean, };
+export type MemberScanView = { 
+/**
+ * "checkin" or "lottery".
+ */
+kind: string, 
+/**
+ * The event's or lottery's id.
+ */
+target_id: string, title: string, 
+/**
+ * "in"/"out" for a check-in.
+ */
+direction: string | null, at: number, 
+/**
+ * Sent and accepted ("done"), waiting for the network ("queued"), or refused.
+ */
+state: string, message: string, };
+export type SurveyView = { id: string, node_id: string, node_name: string, title: string, description: string | null, kind: SurveyKind, questions: Array<Question>, opens_at: number, closes_at: number, anonymous: boolean, audience: Audience, changeable: boolean, results: ResultsVisible, 
+/**
+ * "upcoming", "open", "closed".
+ */
+phase: string, phase_label: string, 
+/**
+ * What the caller answered (the server's copy, or this device's unsent one).
+ */
+my_answers: Array<AnswerValue> | null, outbox: OutboxState | null, 
+/**
+ * The caller may answer (or change the answer) now.
+ */
+can_answer: boolean, 
+/**
+ * The caller may see the tally now.
+ */
+can_see_results: boolean, can_manage: boolean, };
+export type LotteryView = { id: string, node_id: string, node_name: string, title: string, event_id: string | null, prizes: Array<Prize>, status: LotteryStatus, entrants: number, seed_commitment: string, seed: string | null, entrants_digest: string | null, results: Array<PrizeResult>, drawn_at: number | null, 
+/**
+ * The caller's entry, once the server has it.
+ */
+my_entry: string | null, outbox: OutboxState | null, 
+/**
+ * What the caller won.
+ */
+my_prize: string | null, can_manage: boolean, };
+export type MyPrize = { lottery_id: string, lottery_title: string, prize: string, drawn_at: number, };
+export type DrawCheck = { lottery_id: string, 
+/**
+ * The revealed seed hashes to the commitment published at the start.
+ */
+seed_matches: boolean, 
+/**
+ * The entrant list hashes to the digest published with the results.
+ */
+entrants_match: boolean, 
+/**
+ * Running the draw again here gives the same winners.
+ */
+winners_match: boolean, entrants: number, seed: string, seed_commitment: string, digest: string, };
+export type RegistrationRow = { id: string, 
+/**
+ * Masked (欧*).
+ */
+name: string, ticket_id: string, status: RegistrationStatus, status_label: string, paid: boolean, queued_at: number, created_at: number, reason: string | null, };
+export type CodeView = { title: string, text: string, svg: string, expires_at: number, };
+export type ActivityUnit = { id: string, name: string, };

@@ -99,7 +99,9 @@ fn scan_site(session: &SessionView) -> Option<(Uuid, String)> {
 }
 
 impl AppCore {
-    fn trust_cache(&self) -> Result<(Arc<TrustList>, Arc<RevocationList>, Arc<RiskRegions>)> {
+    pub(crate) fn trust_cache(
+        &self,
+    ) -> Result<(Arc<TrustList>, Arc<RevocationList>, Arc<RiskRegions>)> {
         // Scans are written all the time; the trust data changes only with a pull or
         // a risk region edited here, so the cache is keyed on that, not on every write.
         let version = self.store().trust_version()?;

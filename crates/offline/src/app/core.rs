@@ -472,6 +472,9 @@ impl AppCore {
         if let Err(e) = self.flush_payments().await {
             tracing::info!(error = %e, "queued payments not sent yet");
         }
+        if let Err(e) = self.flush_activities().await {
+            tracing::info!(error = %e, "queued check-ins, answers and entries not sent yet");
+        }
         let result = client
             .sync_with_progress(&self.store, |p: Progress| {
                 let p = SyncProgress {

@@ -68,7 +68,7 @@ pub const EXPORT_FORMAT: DomainError = DomainError::new(
     "Export as xlsx or csv",
 );
 
-fn bad_id(s: &str) -> Result<Uuid> {
+pub(crate) fn bad_id(s: &str) -> Result<Uuid> {
     Uuid::parse_str(s.trim()).map_err(|_| Error::Server {
         status: 400,
         code: "BadId".into(),
@@ -76,21 +76,21 @@ fn bad_id(s: &str) -> Result<Uuid> {
     })
 }
 
-fn offline_as(e: Error, d: DomainError) -> Error {
+pub(crate) fn offline_as(e: Error, d: DomainError) -> Error {
     match e {
         Error::Network(_) => Error::Invalid(d),
         other => other,
     }
 }
 
-fn refused(e: &Error) -> bool {
+pub(crate) fn refused(e: &Error) -> bool {
     matches!(e, Error::Server { status, .. }
         if (400..500).contains(status) && !matches!(status, 401 | 408 | 429))
 }
 
 // ---------------------------------------------------------------- reading the store
 
-fn bodies<T: serde::de::DeserializeOwned>(
+pub(crate) fn bodies<T: serde::de::DeserializeOwned>(
     c: &Connection,
     kind: &str,
 ) -> Result<Vec<(String, i64, Uuid, T)>> {
@@ -115,7 +115,7 @@ fn bodies<T: serde::de::DeserializeOwned>(
     Ok(out)
 }
 
-fn one<T: serde::de::DeserializeOwned>(
+pub(crate) fn one<T: serde::de::DeserializeOwned>(
     c: &Connection,
     kind: &str,
     id: &str,
@@ -1193,7 +1193,7 @@ fn ledger_params(q: &LedgerQuery) -> String {
 }
 
 /// Writes `bytes` under `dir` with a name that does not overwrite an earlier file.
-fn save_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<SavedFile> {
+pub(crate) fn save_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<SavedFile> {
     let io = |e: std::io::Error| Error::Protocol(format!("cannot save in {}: {e}", dir.display()));
     std::fs::create_dir_all(dir).map_err(io)?;
     let name = clean_file_name(name);

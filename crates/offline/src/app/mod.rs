@@ -2,6 +2,7 @@
 //! sync orchestration, with no Tauri in sight. The Tauri commands are one-line calls
 //! into `AppCore`, so everything here is tested without a window.
 
+pub mod activities;
 mod checkpoint;
 mod core;
 pub mod dues;
@@ -17,6 +18,7 @@ pub mod workflow;
 
 pub use self::checkpoint::{qr_svg, ScanMode};
 pub use self::core::{app_error, check_server_url, AppCore, SyncEvent};
+pub use activities::views::*;
 pub use dues::views::*;
 pub use institution::{
     IdentityKind, InstitutionBindingView, InstitutionLoginView, InstitutionOption,
