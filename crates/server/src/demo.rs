@@ -284,6 +284,7 @@ pub async fn load(st: &AppState) -> Result<String> {
         insert_institution(st).await?;
     }
     crate::demo_dues::load(st).await?;
+    crate::demo_events::load(st).await?;
     Ok(report())
 }
 

@@ -9,6 +9,7 @@ pub mod credentials;
 pub mod db;
 pub mod demo;
 pub mod demo_dues;
+pub mod demo_events;
 pub mod dues;
 pub mod error;
 pub mod events;

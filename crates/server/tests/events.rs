@@ -31,6 +31,7 @@ on_both_backends!(
     the_draw_is_committed_and_can_be_run_again,
     who_may_do_what,
     no_5xx_on_the_events_endpoints,
+    the_demo_has_events_a_vote_a_survey_and_a_lottery,
 );
 
 const WANG: &str = "13900000000"; // system administrator
@@ -1250,4 +1251,59 @@ async fn no_5xx_on_the_events_endpoints(t: &TestApp) {
         let (s, v) = t.call("GET", g, Some(&sec), None).await;
         assert!(s.is_client_error(), "{g} -> {s} {v}");
     }
+}
+
+async fn the_demo_has_events_a_vote_a_survey_and_a_lottery(t: &TestApp) {
+    let m = t.login(OUYANG).await;
+    let events = pull(t, &m, "event").await;
+    let sports = events
+        .iter()
+        .find(|e| e["id"] == demo_id("event:sports-day").to_string())
+        .expect("the sports day");
+    assert_eq!(sports["body"]["capacity"], 30);
+    let (s, r) = register(t, &m, sports["id"].as_str().unwrap()).await;
+    assert_eq!(
+        (s, r["body"]["status"].clone()),
+        (StatusCode::CREATED, json!("confirmed"))
+    );
+    let party = demo_id("event:new-year-party").to_string();
+    let (_, r) = register(t, &m, &party).await;
+    assert_eq!(r["body"]["status"], "pending", "the party needs approval");
+    let surveys = pull(t, &m, "survey").await;
+    assert_eq!(surveys.len(), 2);
+    let vote = demo_id("survey:trip-vote").to_string();
+    assert_eq!(
+        answer(
+            t,
+            &m,
+            &vote,
+            json!([{"question_id": "q1", "choices": [1]}]),
+            t.state.now()
+        )
+        .await
+        .0,
+        "applied"
+    );
+    let lotteries = pull(t, &m, "lottery").await;
+    assert_eq!(lotteries.len(), 1);
+    assert_eq!(
+        lotteries[0]["body"]["seed_commitment"]
+            .as_str()
+            .unwrap()
+            .len(),
+        64
+    );
+    let sec = t.login(ZHANG).await;
+    let (s, code) = t
+        .call(
+            "GET",
+            &format!(
+                "/api/v1/lotteries/{}/code",
+                lotteries[0]["id"].as_str().unwrap()
+            ),
+            Some(&sec),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{code}");
 }
