@@ -427,3 +427,69 @@ pub async fn wait_online(s: &Session, online: bool, secs: u64) {
     )
     .await;
 }
+
+// ---------------------------------------------------------------- what a person does
+
+/// Clicks the first element matching `css` once it is there.
+pub async fn click(s: &Session, css: &str) {
+    let e = s.wait(css, 30).await;
+    // As a person scrolls a button clear of the tab bar before tapping it.
+    s.exec(&format!(
+        "(function(){{var e=document.querySelector({css:?});if(e)e.scrollIntoView({{block:'center'}});return true;}})()"
+    ))
+    .await;
+    s.click(&e).await;
+}
+
+/// Sets a <select> (or input) by script, as a person picking an option would, and tells
+/// Svelte's bindings.
+pub async fn choose(s: &Session, css: &str, js_value: &str) {
+    s.wait(css, 20).await;
+    let script = format!(
+        "(function(){{var e=document.querySelector({css:?});e.value={js_value};e.dispatchEvent(new Event('input',{{bubbles:true}}));e.dispatchEvent(new Event('change',{{bubbles:true}}));return e.value;}})()"
+    );
+    s.exec(&script).await;
+}
+
+/// Chooses the option of a <select> whose text contains `text`.
+pub async fn choose_text(s: &Session, css: &str, text: &str) {
+    let js = format!(
+        "(function(){{var o=[...document.querySelector({css:?}).options].find(function(o){{return o.textContent.indexOf({text:?})>=0;}});return o?o.value:'';}})()"
+    );
+    choose(s, css, &js).await;
+}
+
+/// The first element matching `css` whose attribute `attr` is `value`.
+pub fn with_attr(css: &str, attr: &str, value: &str) -> String {
+    format!("{css}[{attr}='{value}']")
+}
+
+pub fn b64(bytes: &[u8]) -> String {
+    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Picks a file in an <input type=file> the way the system's file dialog would.
+pub async fn pick_file(s: &Session, css: &str, name: &str, mime: &str, bytes: &[u8]) {
+    s.wait(css, 20).await;
+    let script = format!(
+        "(function(){{var b=atob({data:?});var a=new Uint8Array(b.length);for(var i=0;i<b.length;i++)a[i]=b.charCodeAt(i);\
+         var f=new File([a],{name:?},{{type:{mime:?}}});var dt=new DataTransfer();dt.items.add(f);\
+         var e=document.querySelector({css:?});e.files=dt.files;e.dispatchEvent(new Event('change',{{bubbles:true}}));return e.files.length;}})()",
+        data = b64(bytes)
+    );
+    assert_eq!(s.exec(&script).await, Value::from(1), "file picked");
+}
