@@ -69,11 +69,17 @@ async fn a_member_checks_in_offline_with_the_venue_code_and_it_counts_at_the_pho
     assert!(event.can_manage);
     let member = app(dir.path(), "member", &base, OUYANG).await;
     let seen = member.activities().unwrap();
-    let e = seen.iter().find(|a| a.id == event.id).expect("the event is on the phone");
+    let e = seen
+        .iter()
+        .find(|a| a.id == event.id)
+        .expect("the event is on the phone");
     assert_eq!(e.register_block, None, "{e:?}");
     let e = member.event_register(&event.id).await.unwrap();
     let mine = e.mine.clone().unwrap();
-    assert_eq!((mine.status_label.as_str(), mine.has_ticket), ("已报名", true));
+    assert_eq!(
+        (mine.status_label.as_str(), mine.has_ticket),
+        ("已报名", true)
+    );
     assert!(e.can_cancel);
     let code = sec.event_venue_code(&event.id, "in").await.unwrap();
     assert!(code.svg.contains("<svg"));
@@ -82,7 +88,11 @@ async fn a_member_checks_in_offline_with_the_venue_code_and_it_counts_at_the_pho
     server.kill_hard();
     let scanned_at = now_ms();
     let r = member.member_scan(&code.text).await.unwrap();
-    assert_eq!((r.kind.as_str(), r.state.as_str()), ("checkin", "queued"), "{r:?}");
+    assert_eq!(
+        (r.kind.as_str(), r.state.as_str()),
+        ("checkin", "queued"),
+        "{r:?}"
+    );
     assert_eq!(r.title, "职工趣味运动会");
     let e = member.activity_detail(&event.id).unwrap();
     assert_eq!(e.my_checkins.len(), 1);
@@ -97,16 +107,26 @@ async fn a_member_checks_in_offline_with_the_venue_code_and_it_counts_at_the_pho
     member.sync_now(&no_events()).await.unwrap();
     let e = member.activity_detail(&event.id).unwrap();
     assert_eq!(e.my_checkins.len(), 1, "{:?}", e.my_checkins);
-    assert!(e.my_checkins[0].outbox.is_none(), "sent: {:?}", e.my_checkins);
+    assert!(
+        e.my_checkins[0].outbox.is_none(),
+        "sent: {:?}",
+        e.my_checkins
+    );
     let at = e.my_checkins[0].at;
-    assert!((scanned_at - 1_000..=scanned_at + 1_000).contains(&at), "{at} vs {scanned_at}");
+    assert!(
+        (scanned_at - 1_000..=scanned_at + 1_000).contains(&at),
+        "{at} vs {scanned_at}"
+    );
     let report = sec.event_report(&event.id).await.unwrap();
     assert_eq!(report.counts.checked_in, 1, "{report:?}");
     assert_eq!(report.rows[0].first_in, Some(at));
     assert_eq!(report.rows[0].how.as_deref(), Some("venue_code"));
     // Another sync sends nothing twice.
     member.sync_now(&no_events()).await.unwrap();
-    assert_eq!(sec.event_report(&event.id).await.unwrap().counts.checked_in, 1);
+    assert_eq!(
+        sec.event_report(&event.id).await.unwrap().counts.checked_in,
+        1
+    );
 }
 
 fn vote(now: i64) -> SurveyBody {
@@ -148,7 +168,10 @@ async fn one_answer_per_member_across_two_devices_that_were_offline() {
     let mut server = ServerProcess::start(&data, None);
     let base = server.base_url.clone();
     let sec = app(dir.path(), "secretary", &base, ZHANG).await;
-    let s = sec.survey_save(None, &njmu(), vote(now_ms())).await.unwrap();
+    let s = sec
+        .survey_save(None, &njmu(), vote(now_ms()))
+        .await
+        .unwrap();
     let phone = app(dir.path(), "phone", &base, OUYANG).await;
     let tablet = app(dir.path(), "tablet", &base, OUYANG).await;
     assert!(phone.survey_detail(&s.id).unwrap().can_answer);
@@ -172,7 +195,10 @@ async fn one_answer_per_member_across_two_devices_that_were_offline() {
     tablet.sync_now(&no_events()).await.unwrap();
     let t = tablet.survey_detail(&s.id).unwrap();
     let ob = t.outbox.clone().expect("the tablet is told");
-    assert_eq!((ob.state.as_str(), ob.code.as_deref()), ("rejected", Some("AlreadyAnswered")));
+    assert_eq!(
+        (ob.state.as_str(), ob.code.as_deref()),
+        ("rejected", Some("AlreadyAnswered"))
+    );
     // What counts is the phone's answer; the tablet shows it after the pull.
     tablet.sync_now(&no_events()).await.unwrap();
     let t = tablet.survey_detail(&s.id).unwrap();
@@ -208,7 +234,11 @@ async fn a_lottery_entered_by_scanning_is_drawn_and_rechecked_on_the_phone() {
     let code = sec.lottery_code(&l.id).await.unwrap();
     let member = app(dir.path(), "member", &base, OUYANG).await;
     let r = member.member_scan(&code.text).await.unwrap();
-    assert_eq!((r.kind.as_str(), r.state.as_str()), ("lottery", "done"), "{r:?}");
+    assert_eq!(
+        (r.kind.as_str(), r.state.as_str()),
+        ("lottery", "done"),
+        "{r:?}"
+    );
     // Twice: still one entry.
     let r = member.member_scan(&code.text).await.unwrap();
     assert_eq!(r.state, "done");
