@@ -178,11 +178,7 @@ pub async fn load(st: &AppState) -> Result<()> {
     ];
     let mut tx = st.db.writer.begin().await?;
     lock_seq(&mut tx).await?;
-    sqlx::query("INSERT INTO lottery_seeds (lottery_id, seed) VALUES ($1, $2)")
-        .bind(demo_id("lottery:annual-2026").to_string())
-        .bind(&seed)
-        .execute(&mut *tx)
-        .await?;
+    crate::events::lottery::keep_seed(&mut tx, demo_id("lottery:annual-2026"), &seed).await?;
     write_server_rows(&mut tx, st.db.backend, rows, None, now).await?;
     tx.commit().await?;
     Ok(())

@@ -93,22 +93,7 @@ async fn register(t: &TestApp, token: &str, event: &str) -> (StatusCode, Value) 
 }
 
 async fn pull(t: &TestApp, token: &str, kind: &str) -> Vec<Value> {
-    let (s, v) = t
-        .call(
-            "GET",
-            "/api/v1/sync/pull?cursor=0&limit=5000",
-            Some(token),
-            None,
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    v["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["kind"] == kind)
-        .cloned()
-        .collect()
+    t.pull_kind(token, kind).await
 }
 
 async fn registrations(t: &TestApp, token: &str, event: &str) -> Vec<Value> {

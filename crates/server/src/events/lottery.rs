@@ -53,6 +53,16 @@ async fn lottery(conn: &mut sqlx::AnyConnection, id: Uuid) -> Result<LotteryRec>
     })
 }
 
+/// Keeps a lottery's seed until its draw (only its commitment is in the record).
+pub async fn keep_seed(tx: &mut sqlx::AnyConnection, id: Uuid, seed: &str) -> Result<()> {
+    sqlx::query("INSERT INTO lottery_seeds (lottery_id, seed) VALUES ($1, $2)")
+        .bind(id.to_string())
+        .bind(seed)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 pub async fn create(st: &AppState, user: &AuthUser, req: LotteryCreate) -> Result<Record> {
     let (title, prizes) = validate_prizes(&req.title, &req.prizes)?;
     let now = st.now();
@@ -79,11 +89,7 @@ pub async fn create(st: &AppState, user: &AuthUser, req: LotteryCreate) -> Resul
         created_at: now,
     };
     let id = Uuid::now_v7();
-    sqlx::query("INSERT INTO lottery_seeds (lottery_id, seed) VALUES ($1, $2)")
-        .bind(id.to_string())
-        .bind(&seed)
-        .execute(&mut *tx)
-        .await?;
+    keep_seed(&mut tx, id, &seed).await?;
     write_server_rows(
         &mut tx,
         st.db.backend,

@@ -2,8 +2,8 @@
 //! §七, §八, §十一). Tickets and venue codes themselves are in `routes::events`.
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use huiji_domain::events::survey::SurveyResults;
@@ -56,19 +56,7 @@ fn status(new: bool) -> StatusCode {
     }
 }
 
-fn file(name: &str, mime: &'static str, bytes: Vec<u8>) -> Response {
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    if let Ok(v) = HeaderValue::from_str(&crate::routes::workflow::content_disposition(name)) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    resp
-}
+use crate::routes::dues::attachment as file;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

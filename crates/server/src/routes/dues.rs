@@ -205,7 +205,8 @@ pub async fn ledger_page(
     Ok(Json(ledger::ledger(&st, &user, &p.query()?).await?))
 }
 
-fn attachment(name: &str, mime: &'static str, bytes: Vec<u8>) -> Response {
+/// A file to download: its type, its name, never sniffed or cached.
+pub(crate) fn attachment(name: &str, mime: &'static str, bytes: Vec<u8>) -> Response {
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));

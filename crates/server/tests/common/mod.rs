@@ -149,6 +149,27 @@ impl TestApp {
         self.raw(req).await
     }
 
+    /// The records of `kind` the caller's pull brings (everything from the start).
+    #[allow(dead_code)]
+    pub async fn pull_kind(&self, token: &str, kind: &str) -> Vec<serde_json::Value> {
+        let (s, v) = self
+            .call(
+                "GET",
+                "/api/v1/sync/pull?cursor=0&limit=5000",
+                Some(token),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["kind"] == kind)
+            .cloned()
+            .collect()
+    }
+
     pub async fn login(&self, phone: &str) -> String {
         let (s, v) = self
             .call(
