@@ -5,6 +5,21 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  ActivityUnit,
+  ActivityView,
+  AnswerValue,
+  AttendanceReport,
+  CodeView,
+  DrawCheck,
+  EventBody,
+  LotteryView,
+  MemberScanView,
+  MyPrize,
+  Prize,
+  RegistrationRow,
+  SurveyBody,
+  SurveyResults,
+  SurveyView,
   AppError,
   AppInfo,
   AssistedInput,
@@ -235,6 +250,55 @@ export interface Backend {
   /** Opens a saved file or a payment page with the system's own handler. */
   open_external(target: string): Promise<void>;
 
+  // Events, questionnaires/votes and lotteries (活动, 问卷/投票, 抽奖; seed 004 §七, §八, §十一).
+  /** Events the caller may attend or manages (this device's copy): upcoming and ongoing first. */
+  activities(): Promise<ActivityView[]>;
+  activity_detail(id: string): Promise<ActivityView>;
+  /** 我的报名: events with the caller's registration or check-ins. */
+  my_activities(): Promise<ActivityView[]>;
+  /** Online only: the server allots places (confirmed, waitlisted, or pending approval). */
+  event_register(id: string): Promise<ActivityView>;
+  /** Until the event starts; online only. */
+  event_cancel(id: string): Promise<ActivityView>;
+  /** A scanned venue code (check in/out) or lottery code (enter): done, queued offline, or rejected. */
+  member_scan(text: string): Promise<MemberScanView>;
+  surveys_list(): Promise<SurveyView[]>;
+  survey_detail(id: string): Promise<SurveyView>;
+  /** Checked here first; kept and sent on the next sync when offline. */
+  survey_answer(id: string, answers: AnswerValue[]): Promise<SurveyView>;
+  /** The tally (online; the last one fetched offline). Organisers get the text answers too. */
+  survey_results(id: string): Promise<SurveyResults>;
+  lotteries_list(): Promise<LotteryView[]>;
+  lottery_detail(id: string): Promise<LotteryView>;
+  my_prizes(): Promise<MyPrize[]>;
+  /** Re-runs a drawn lottery here from its published seed and entrants; online only. */
+  lottery_check(id: string): Promise<DrawCheck>;
+  /** Units where the caller runs events. */
+  activity_units(): Promise<ActivityUnit[]>;
+  /** New (`id` null) or a new version; online only. */
+  event_save(id: string | null, nodeId: string, event: EventBody): Promise<ActivityView>;
+  event_registrations(id: string): Promise<RegistrationRow[]>;
+  /** `reason` is required when refusing. */
+  registration_decide(id: string, approve: boolean, reason: string | null): Promise<RegistrationRow>;
+  /** 签到统计 (online). */
+  event_report(id: string): Promise<AttendanceReport>;
+  /** By hand with a reason; answers the new attendance. */
+  event_manual_checkin(id: string, ticketId: string, direction: "in" | "out", reason: string): Promise<AttendanceReport>;
+  /** Saves the attendance (XLSX) in the downloads folder. */
+  event_report_export(id: string): Promise<SavedFile>;
+  /** The venue code (签到码/签退码) to show. */
+  event_venue_code(id: string, direction: "in" | "out"): Promise<CodeView>;
+  /** The venue code as a poster to print (PDF, downloads folder). */
+  event_venue_poster(id: string, direction: "in" | "out"): Promise<SavedFile>;
+  survey_save(id: string | null, nodeId: string, survey: SurveyBody): Promise<SurveyView>;
+  /** The answers as XLSX in the downloads folder. */
+  survey_export(id: string): Promise<SavedFile>;
+  lottery_create(nodeId: string, title: string, eventId: string | null, prizes: Prize[]): Promise<LotteryView>;
+  lottery_code(id: string): Promise<CodeView>;
+  lottery_poster(id: string): Promise<SavedFile>;
+  /** Draws every prize, once. */
+  lottery_draw(id: string): Promise<LotteryView>;
+
   // Organisations (seed 001): registration and its status without logging in, then the profile.
   org_associations(): Promise<UnitOption[]>;
   org_register(
@@ -408,6 +472,36 @@ export const tauriBackend: Backend = {
   dues_generate: (unitId, period) => call("dues_generate", { unitId, period }),
   dues_order_cancel: (id, reason) => call("dues_order_cancel", { id, reason }),
   open_external: (target) => call("open_external", { target }),
+  activities: () => call("activities"),
+  activity_detail: (id) => call("activity_detail", { id }),
+  my_activities: () => call("my_activities"),
+  event_register: (id) => call("event_register", { id }),
+  event_cancel: (id) => call("event_cancel", { id }),
+  member_scan: (text) => call("member_scan", { text }),
+  surveys_list: () => call("surveys_list"),
+  survey_detail: (id) => call("survey_detail", { id }),
+  survey_answer: (id, answers) => call("survey_answer", { id, answers }),
+  survey_results: (id) => call("survey_results", { id }),
+  lotteries_list: () => call("lotteries_list"),
+  lottery_detail: (id) => call("lottery_detail", { id }),
+  my_prizes: () => call("my_prizes"),
+  lottery_check: (id) => call("lottery_check", { id }),
+  activity_units: () => call("activity_units"),
+  event_save: (id, nodeId, event) => call("event_save", { id, nodeId, event }),
+  event_registrations: (id) => call("event_registrations", { id }),
+  registration_decide: (id, approve, reason) => call("registration_decide", { id, approve, reason }),
+  event_report: (id) => call("event_report", { id }),
+  event_manual_checkin: (id, ticketId, direction, reason) =>
+    call("event_manual_checkin", { id, ticketId, direction, reason }),
+  event_report_export: (id) => call("event_report_export", { id }),
+  event_venue_code: (id, direction) => call("event_venue_code", { id, direction }),
+  event_venue_poster: (id, direction) => call("event_venue_poster", { id, direction }),
+  survey_save: (id, nodeId, survey) => call("survey_save", { id, nodeId, survey }),
+  survey_export: (id) => call("survey_export", { id }),
+  lottery_create: (nodeId, title, eventId, prizes) => call("lottery_create", { nodeId, title, eventId, prizes }),
+  lottery_code: (id) => call("lottery_code", { id }),
+  lottery_poster: (id) => call("lottery_poster", { id }),
+  lottery_draw: (id) => call("lottery_draw", { id }),
   org_associations: () => call("org_associations"),
   org_register: (associationId, form, password, agreed) =>
     call("org_register", { associationId, form, password, agreed }),

@@ -70,6 +70,24 @@ import {
 } from "./fakeData";
 import { FakeWorkflow, type Ctx } from "./fakeWorkflow";
 import { FakeDues } from "./fakeDues";
+import { FakeActivities } from "./fakeActivities";
+import type {
+  ActivityUnit,
+  ActivityView,
+  AnswerValue,
+  AttendanceReport,
+  CodeView,
+  DrawCheck,
+  EventBody,
+  LotteryView,
+  MemberScanView,
+  MyPrize,
+  Prize,
+  RegistrationRow,
+  SurveyBody,
+  SurveyResults,
+  SurveyView,
+} from "./activities";
 import type {
   DuesRule,
   DuesRuleView,
@@ -189,6 +207,8 @@ export class FakeBackend implements Backend {
   wf: FakeWorkflow;
   /** Dues and payments: orders (shared with the approval engine), payments, rules. */
   dues: FakeDues;
+  /** Events, questionnaires/votes and lotteries. */
+  acts: FakeActivities;
   /** Links and files the app asked the system to open. */
   opened: string[] = [];
   /** 在校师生 (seed 003): 西安文理学院's numbers, tickets and bindings. */
@@ -210,6 +230,7 @@ export class FakeBackend implements Backend {
     });
     seedRosterMemberships(this.wf, this.members);
     this.dues = new FakeDues(this.wf);
+    this.acts = new FakeActivities(() => this.wf.units);
     if (opts.orgNeedsProfile) {
       const org = this.accounts.find((a) => a.session.account.kind === "organisation");
       if (org) org.session.account.needs_profile = true;
@@ -498,6 +519,7 @@ export class FakeBackend implements Backend {
       }
       this.wf.flush();
       this.dues.sync();
+      if (this.info.session) this.acts.sync(this.ctx());
       this.emitStatus({ syncing: false, pending: 0, last_success_ms: Date.now(), last_error: null, progress: null });
       return { ...this.status };
     });
@@ -513,6 +535,7 @@ export class FakeBackend implements Backend {
     }
     this.wf.flush();
     this.dues.sync();
+    if (this.info.session) this.acts.sync(this.ctx());
     this.emitStatus({ syncing: false, pending: 0, last_success_ms: Date.now(), progress: null });
   }
 
@@ -1085,6 +1108,7 @@ export class FakeBackend implements Backend {
 
   my_ticket(eventId: string): Promise<TicketView> {
     return this.run("my_ticket", [eventId], () => {
+      if (this.acts.events.some((e) => e.id === eventId)) return this.acts.ticket(this.ctx(), eventId);
       const account = this.session().account;
       const event = this.events.find((e) => e.id === eventId);
       if (!event) throw err("NotFound", "活动不存在");
@@ -1123,6 +1147,134 @@ export class FakeBackend implements Backend {
       if (!event) throw err("NotFound", "活动不存在");
       return demoAttendance(event);
     });
+  }
+
+  // ------------------------------------------------------------ events, surveys, lotteries
+
+  /** An item kept on this device for the next sync (a scan or an answer made offline). */
+  private queuedAct<T>(r: { view: T; queued: boolean }): T {
+    if (r.queued) this.emitStatus({ pending: this.status.pending + 1 });
+    return r.view;
+  }
+
+  activities(): Promise<ActivityView[]> {
+    return this.run("activities", [], () => this.acts.list(this.ctx()));
+  }
+
+  activity_detail(id: string): Promise<ActivityView> {
+    return this.run("activity_detail", [id], () => this.acts.detail(this.ctx(), id));
+  }
+
+  my_activities(): Promise<ActivityView[]> {
+    return this.run("my_activities", [], () => this.acts.mine(this.ctx()));
+  }
+
+  event_register(id: string): Promise<ActivityView> {
+    return this.run("event_register", [id], () => this.acts.register(this.ctx(), id));
+  }
+
+  event_cancel(id: string): Promise<ActivityView> {
+    return this.run("event_cancel", [id], () => this.acts.cancel(this.ctx(), id));
+  }
+
+  member_scan(text: string): Promise<MemberScanView> {
+    return this.run("member_scan", [text], () => this.queuedAct(this.acts.scan(this.ctx(), text)));
+  }
+
+  surveys_list(): Promise<SurveyView[]> {
+    return this.run("surveys_list", [], () => this.acts.surveyList(this.ctx()));
+  }
+
+  survey_detail(id: string): Promise<SurveyView> {
+    return this.run("survey_detail", [id], () => this.acts.surveyDetail(this.ctx(), id));
+  }
+
+  survey_answer(id: string, answers: AnswerValue[]): Promise<SurveyView> {
+    return this.run("survey_answer", [id, json(answers)], () => this.queuedAct(this.acts.answer(this.ctx(), id, json(answers))));
+  }
+
+  survey_results(id: string): Promise<SurveyResults> {
+    return this.run("survey_results", [id], () => this.acts.results(this.ctx(), id));
+  }
+
+  lotteries_list(): Promise<LotteryView[]> {
+    return this.run("lotteries_list", [], () => this.acts.lotteryList(this.ctx()));
+  }
+
+  lottery_detail(id: string): Promise<LotteryView> {
+    return this.run("lottery_detail", [id], () => this.acts.lotteryDetail(this.ctx(), id));
+  }
+
+  my_prizes(): Promise<MyPrize[]> {
+    return this.run("my_prizes", [], () => this.acts.myPrizes(this.ctx()));
+  }
+
+  lottery_check(id: string): Promise<DrawCheck> {
+    return this.run("lottery_check", [id], () => this.acts.check(this.ctx(), id));
+  }
+
+  activity_units(): Promise<ActivityUnit[]> {
+    return this.run("activity_units", [], () => this.acts.unitsOf(this.ctx()));
+  }
+
+  event_save(id: string | null, nodeId: string, event: EventBody): Promise<ActivityView> {
+    return this.run("event_save", [id, nodeId, json(event)], () => this.acts.saveEvent(this.ctx(), id, nodeId, json(event)));
+  }
+
+  event_registrations(id: string): Promise<RegistrationRow[]> {
+    return this.run("event_registrations", [id], () => this.acts.registrations(this.ctx(), id));
+  }
+
+  registration_decide(id: string, approve: boolean, reason: string | null): Promise<RegistrationRow> {
+    return this.run("registration_decide", [id, approve, reason], () => this.acts.decide(this.ctx(), id, approve, reason));
+  }
+
+  event_report(id: string): Promise<AttendanceReport> {
+    return this.run("event_report", [id], () => this.acts.report(this.ctx(), id));
+  }
+
+  event_manual_checkin(id: string, ticketId: string, direction: "in" | "out", reason: string): Promise<AttendanceReport> {
+    return this.run("event_manual_checkin", [id, ticketId, direction, reason], () =>
+      this.acts.manualCheckin(this.ctx(), id, ticketId, direction, reason),
+    );
+  }
+
+  event_report_export(id: string): Promise<SavedFile> {
+    return this.run("event_report_export", [id], () => this.acts.reportExport(this.ctx(), id));
+  }
+
+  event_venue_code(id: string, direction: "in" | "out"): Promise<CodeView> {
+    return this.run("event_venue_code", [id, direction], () => this.acts.venueCode(this.ctx(), id, direction));
+  }
+
+  event_venue_poster(id: string, direction: "in" | "out"): Promise<SavedFile> {
+    return this.run("event_venue_poster", [id, direction], () => this.acts.venuePoster(this.ctx(), id, direction));
+  }
+
+  survey_save(id: string | null, nodeId: string, survey: SurveyBody): Promise<SurveyView> {
+    return this.run("survey_save", [id, nodeId, json(survey)], () => this.acts.saveSurvey(this.ctx(), id, nodeId, json(survey)));
+  }
+
+  survey_export(id: string): Promise<SavedFile> {
+    return this.run("survey_export", [id], () => this.acts.surveyExport(this.ctx(), id));
+  }
+
+  lottery_create(nodeId: string, title: string, eventId: string | null, prizes: Prize[]): Promise<LotteryView> {
+    return this.run("lottery_create", [nodeId, title, eventId, json(prizes)], () =>
+      this.acts.createLottery(this.ctx(), nodeId, title, eventId, json(prizes)),
+    );
+  }
+
+  lottery_code(id: string): Promise<CodeView> {
+    return this.run("lottery_code", [id], () => this.acts.lotteryCode(this.ctx(), id));
+  }
+
+  lottery_poster(id: string): Promise<SavedFile> {
+    return this.run("lottery_poster", [id], () => this.acts.lotteryPoster(this.ctx(), id));
+  }
+
+  lottery_draw(id: string): Promise<LotteryView> {
+    return this.run("lottery_draw", [id], () => this.acts.draw(this.ctx(), id));
   }
 
   // ------------------------------------------------------------ the approval engine

@@ -8,6 +8,8 @@ import type { Role } from "./bindings";
 import { institutionEn, institutionZh } from "./i18n.institution";
 import { duesEn, duesZh } from "./i18n.dues";
 import { duesAdminEn, duesAdminZh } from "./i18n.duesAdmin";
+import { activitiesEn, activitiesZh } from "./i18n.activities";
+import { activitiesAdminEn, activitiesAdminZh } from "./i18n.activitiesAdmin";
 import { workflowEn, workflowZh } from "./i18n.workflow";
 
 export type Locale = "zh-CN" | "en";
@@ -349,6 +351,8 @@ const zh = {
   ...institutionZh,
   ...duesZh,
   ...duesAdminZh,
+  ...activitiesZh,
+  ...activitiesAdminZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -689,6 +693,8 @@ const en: Record<MessageKey, string> = {
   ...institutionEn,
   ...duesEn,
   ...duesAdminEn,
+  ...activitiesEn,
+  ...activitiesAdminEn,
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { "zh-CN": zh, en };
