@@ -1,6 +1,8 @@
 //! Lotteries (抽奖, seed 004 §十一): entrants check in by scanning the lottery's code; the
-//! draw is reproducible by anyone. Its randomness comes from a seed published when the
-//! lottery is made (before anyone enters) and the entrant list in its published order:
+//! draw is reproducible by anyone. Its randomness comes from a seed fixed when the
+//! lottery is made — its SHA-256 (`commitment`) is published then, before anyone enters,
+//! and the seed itself at the draw, so nobody can pick entrants to suit a known seed and
+//! anyone can check the seed was not changed — and the entrant list in its published order:
 //! `key = SHA-256(seed ‖ entry ids in order)`, then for each winner in turn a partial
 //! Fisher–Yates step with `SHA-256(key ‖ round)` as the random number. Nothing else — no
 //! clock, no server state — goes in, so `draw` run on the published inputs gives the

@@ -573,3 +573,24 @@ fn every_entrant_has_a_fair_chance() {
         assert!((375..=625).contains(&w), "{wins:?}");
     }
 }
+
+#[test]
+fn the_published_commitment_binds_the_seed() {
+    use super::lottery::{commitment, seed_of};
+    // SHA-256 of the seed's 32 bytes (not of its hex text), so any tool can check it.
+    let c = commitment(SEED).unwrap();
+    let bytes = hex::decode(SEED).unwrap();
+    assert_eq!(
+        c,
+        hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes))
+    );
+    assert_eq!(c.len(), 64);
+    // Another seed, even one bit away, has another commitment; a bad seed has none.
+    let mut other = bytes.clone();
+    other[31] ^= 1;
+    let other: [u8; 32] = other.try_into().unwrap();
+    assert_ne!(commitment(&seed_of(other)).unwrap(), c);
+    assert_eq!(commitment("zz").err().map(|e| e.code), Some("SeedInvalid"));
+    // Upper-case hex is the same seed.
+    assert_eq!(commitment(&SEED.to_uppercase()).unwrap(), c);
+}
