@@ -78,15 +78,42 @@ pub struct EventBody {
     pub cancelled: bool,
 }
 
+/// The event's own facts are wrong (code `EventInvalid`; each message says which).
 pub const EVENT_INVALID: DomainError = DomainError::new(
     "EventInvalid",
-    "活动标题应为1到100个字符，结束时间应晚于开始时间",
-    "An event needs a 1–100 character title and must end after it starts",
+    "活动标题应为1到100个字符",
+    "An event needs a title of 1–100 characters",
 );
+pub const EVENT_TIMES_INVALID: DomainError = DomainError::new(
+    "EventInvalid",
+    "活动结束时间应晚于开始时间",
+    "An event must end after it starts",
+);
+pub const EVENT_PLACE_INVALID: DomainError = DomainError::new(
+    "EventInvalid",
+    "活动地点不能超过100个字符",
+    "The place is at most 100 characters",
+);
+/// A setting is out of range (code `EventSettingsInvalid`; each message says which).
 pub const EVENT_SETTINGS_INVALID: DomainError = DomainError::new(
     "EventSettingsInvalid",
-    "名额应为1到100000人，报名截止时间不能晚于活动开始，费用应在0.01元到100万元之间，简介不超过5000字",
-    "Capacity 1–100,000, deadline not after the start, fee 0.01–1,000,000 yuan, description at most 5,000 characters",
+    "名额应为1到100000人",
+    "Capacity is 1–100,000 people",
+);
+pub const EVENT_DEADLINE_INVALID: DomainError = DomainError::new(
+    "EventSettingsInvalid",
+    "报名截止时间不能晚于活动开始时间",
+    "The registration deadline cannot be after the start",
+);
+pub const EVENT_FEE_INVALID: DomainError = DomainError::new(
+    "EventSettingsInvalid",
+    "活动费用应在0.01元到100万元之间",
+    "The fee is 0.01–1,000,000 yuan",
+);
+pub const EVENT_DESCRIPTION_INVALID: DomainError = DomainError::new(
+    "EventSettingsInvalid",
+    "活动简介不能超过5000字",
+    "The description is at most 5,000 characters",
 );
 pub const EVENT_CANCELLED: DomainError =
     DomainError::new("EventCancelled", "该活动已取消", "This event was cancelled");
@@ -126,27 +153,36 @@ pub const NOT_PENDING: DomainError = DomainError::new(
 /// Checks an event and returns it tidied.
 pub fn validate_event(e: &EventBody) -> Result<EventBody> {
     let title = crate::dues::clean_text(&e.title);
-    let t = title.chars().count();
-    if !(1..=100).contains(&t)
-        || e.ends_at <= e.starts_at
-        || e.place.as_deref().is_some_and(|p| p.chars().count() > 100)
-    {
+    if !(1..=100).contains(&title.chars().count()) {
         return Err(EVENT_INVALID);
+    }
+    if e.ends_at <= e.starts_at {
+        return Err(EVENT_TIMES_INVALID);
+    }
+    if e.place.as_deref().is_some_and(|p| p.chars().count() > 100) {
+        return Err(EVENT_PLACE_INVALID);
     }
     let description = e
         .description
         .as_deref()
         .map(|d| d.trim().to_owned())
         .filter(|d| !d.is_empty());
-    if e.capacity.is_some_and(|c| !(1..=100_000).contains(&c))
-        || e.registration_deadline.is_some_and(|d| d > e.starts_at)
-        || e.fee_fen
-            .is_some_and(|f| !(1..=crate::dues::MAX_AMOUNT_FEN).contains(&f))
-        || description
-            .as_deref()
-            .is_some_and(|d| d.chars().count() > 5_000)
-    {
+    if e.capacity.is_some_and(|c| !(1..=100_000).contains(&c)) {
         return Err(EVENT_SETTINGS_INVALID);
+    }
+    if e.registration_deadline.is_some_and(|d| d > e.starts_at) {
+        return Err(EVENT_DEADLINE_INVALID);
+    }
+    if e.fee_fen
+        .is_some_and(|f| !(1..=crate::dues::MAX_AMOUNT_FEN).contains(&f))
+    {
+        return Err(EVENT_FEE_INVALID);
+    }
+    if description
+        .as_deref()
+        .is_some_and(|d| d.chars().count() > 5_000)
+    {
+        return Err(EVENT_DESCRIPTION_INVALID);
     }
     Ok(EventBody {
         title,

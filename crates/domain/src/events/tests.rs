@@ -176,34 +176,61 @@ fn freed_places_go_to_the_waitlist_in_the_order_people_joined_it() {
 #[test]
 fn events_are_checked_and_tidied() {
     assert!(validate_event(&event()).is_ok());
+    // Each mistake gets its own message under the two stable codes.
     let bad = [
-        EventBody {
-            title: " ".into(),
-            ..event()
-        },
-        EventBody {
-            ends_at: START,
-            ..event()
-        },
-        EventBody {
-            capacity: Some(0),
-            ..event()
-        },
-        EventBody {
-            registration_deadline: Some(START + 1),
-            ..event()
-        },
-        EventBody {
-            fee_fen: Some(0),
-            ..event()
-        },
-        EventBody {
-            description: Some("字".repeat(5_001)),
-            ..event()
-        },
+        (
+            EventBody {
+                title: " ".into(),
+                ..event()
+            },
+            EVENT_INVALID,
+        ),
+        (
+            EventBody {
+                ends_at: START,
+                ..event()
+            },
+            EVENT_TIMES_INVALID,
+        ),
+        (
+            EventBody {
+                place: Some("地".repeat(101)),
+                ..event()
+            },
+            EVENT_PLACE_INVALID,
+        ),
+        (
+            EventBody {
+                capacity: Some(0),
+                ..event()
+            },
+            EVENT_SETTINGS_INVALID,
+        ),
+        (
+            EventBody {
+                registration_deadline: Some(START + 1),
+                ..event()
+            },
+            EVENT_DEADLINE_INVALID,
+        ),
+        (
+            EventBody {
+                fee_fen: Some(0),
+                ..event()
+            },
+            EVENT_FEE_INVALID,
+        ),
+        (
+            EventBody {
+                description: Some("字".repeat(5_001)),
+                ..event()
+            },
+            EVENT_DESCRIPTION_INVALID,
+        ),
     ];
-    for e in bad {
-        assert!(validate_event(&e).is_err(), "{e:?}");
+    for (e, want) in bad {
+        let got = validate_event(&e).unwrap_err();
+        assert_eq!((got.code, got.message), (want.code, want.message), "{e:?}");
     }
     let tidy = validate_event(&EventBody {
         title: " 年会\u{0} ".into(),
