@@ -1,5 +1,8 @@
-import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
+import App from "../App.svelte";
+import { setBackend } from "../lib/api";
+import { FakeBackend } from "../lib/fake";
 import { EVENT_IDS } from "../lib/fakeData";
 import { byTestId, startApp } from "../test/util";
 
@@ -196,6 +199,28 @@ describe("member: my tickets", () => {
     const items = await screen.findAllByTestId("event-item");
     await fireEvent.click(items[2]);
     expect((await screen.findByTestId("ticket-error")).textContent).toBe("您没有在该组织执行此操作的权限");
+  });
+
+  it("leaves out events whose registration the member does not hold", async () => {
+    const fake = new FakeBackend({ scenario: "member" });
+    const me = fake.info.session!.account.id;
+    const now = Date.now();
+    const open = fake.acts.events.filter((e) => e.body.registration && !e.body.cancelled && e.body.ends_at > now);
+    const held = open.find((e) => fake.acts.regs.some((r) => r.event_id === e.id && r.account_id === me && r.status === "confirmed" && r.paid));
+    const notHeld = open.find((e) => !fake.acts.regs.some((r) => r.event_id === e.id && r.account_id === me));
+    expect(held && notHeld).toBeTruthy();
+    for (const e of [held!, notHeld!]) {
+      const { title, place, starts_at, ends_at, reentry_allowed } = e.body;
+      fake.events.push({ id: e.id, title, place, starts_at, ends_at, reentry_allowed });
+    }
+    setBackend(fake);
+    render(App);
+    await screen.findByTestId("home-member");
+    await waitFor(() => expect(screen.getAllByTestId("event-item").some((i) => i.dataset.eventId === held!.id)).toBe(true));
+    const ids = screen.getAllByTestId("event-item").map((i) => i.dataset.eventId);
+    expect(ids).not.toContain(notHeld!.id);
+    // The checkpoint's events (no registration) are still there.
+    expect(ids).toContain(EVENT_IDS.assembly);
   });
 
   it("an organisation sees no tickets", async () => {

@@ -10,11 +10,20 @@ export class EventList {
   loading = $state(false);
   private seq = 0;
 
-  async load(): Promise<void> {
+  /** `ticketsOnly`: the member's 我的电子票 — events they may hold a ticket for (no
+   *  registration needed, or their registration is confirmed and paid). */
+  async load(ticketsOnly = false): Promise<void> {
     const seq = ++this.seq;
     this.loading = true;
     try {
-      const events = await backend().events_list();
+      let events = await backend().events_list();
+      if (ticketsOnly) {
+        const acts = new Map((await backend().activities()).map((a) => [a.id, a]));
+        events = events.filter((e) => {
+          const a = acts.get(e.id);
+          return !a || (!a.cancelled && (!a.registration || !!a.mine?.has_ticket));
+        });
+      }
       if (seq !== this.seq) return;
       this.events = events;
       this.loaded = true;
