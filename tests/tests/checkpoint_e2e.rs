@@ -4,7 +4,7 @@
 //! the site manager sees the counts. Screenshots go to `test-output/e2e/`.
 
 use huiji_tests::webdriver::{
-    missing_tools, open_app, out_dir, password_login, required, wait_online, Session, Xvfb,
+    click, missing_tools, open_app, out_dir, password_login, required, wait_online, Session, Xvfb,
 };
 use huiji_tests::{health_pass, ServerProcess};
 
@@ -149,13 +149,18 @@ async fn a_scanner_verifies_codes_offline_and_the_site_manager_sees_the_counts()
     let (_d4, t) = open_app(&xvfb.display, &tmp.path().join("member"), &base).await;
     password_login(&t, "13800000001").await;
     t.wait("[data-testid=home-member]", 30).await;
-    let item = t.wait("[data-testid=event-item]", 60).await;
-    t.click(&item).await;
+    // The tickets sit below the dues and activities cards: scrolled clear of the tab bar.
+    t.wait("[data-testid=event-item]", 60).await;
+    click(&t, "[data-testid=event-item]").await;
     t.wait_js(
-        "!!document.querySelector('[data-testid=ticket-view] svg')",
+        "!!document.querySelector('[data-testid=ticket-view] svg') || !!document.querySelector('[data-testid=ticket-error]')",
         30,
     )
     .await;
+    let refused = t
+        .exec("(function(){var e=document.querySelector('[data-testid=ticket-error]');return e?e.textContent+' / events: '+Array.from(document.querySelectorAll('[data-testid=event-item]')).map(function(i){return i.textContent.trim()}).join(' | '):'';})()")
+        .await;
+    assert_eq!(refused.as_str(), Some(""), "the first ticket was refused");
     t.screenshot(&xvfb.display, &out.join("event-ticket.png"))
         .await;
     t.quit().await;
