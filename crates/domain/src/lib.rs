@@ -2,6 +2,7 @@
 //! all call these functions, and tests call them directly.
 
 pub mod checkpoint;
+pub mod community;
 pub mod credential;
 pub mod dues;
 pub mod error;
