@@ -10,6 +10,8 @@ packages=(
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   # end-to-end tests of the real app: WebKitWebDriver, a virtual display, CJK fonts
   webkit2gtk-driver xvfb xauth fonts-noto-cjk imagemagick poppler-utils poppler-data ghostscript
+  # the public business-card page is checked in headless Chromium, as a visitor opens it
+  chromium
   # crates/qr builds the zxing-cpp C++ library; its bench also runs zbar
   cmake g++ libzbar0 python3-venv
 )

@@ -10,6 +10,11 @@ use crate::routes;
     info(title = "Huiji API (会籍)", description = "Central server of Huiji: accounts, organisation tree, sync, approvals."),
     paths(
         routes::auth::sms_send,
+        routes::cards::get_card,
+        routes::cards::put_card,
+        routes::cards::share,
+        routes::cards::revoke,
+        routes::cards::public_json,
         routes::auth::sms_login,
         routes::auth::password_login,
         routes::auth::org_login,

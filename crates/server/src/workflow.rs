@@ -414,7 +414,7 @@ pub async fn kind_steps(
 // ---------------------------------------------------------------- memberships, roster
 
 /// The caller's memberships that still count, newest first.
-async fn live_memberships(
+pub(crate) async fn live_memberships(
     conn: &mut AnyConnection,
     account: Uuid,
 ) -> Result<Vec<(StoredRecord, MembershipBody)>> {

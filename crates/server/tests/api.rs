@@ -81,6 +81,8 @@ async fn openapi_declares_auth_on_every_non_public_endpoint(t: &TestApp) {
         "/api/v1/institutions/unbind",
         // The payment provider's callback: trusted by its signature, not a login.
         "/api/v1/payments/notify/{provider}",
+        // A shared business card: anyone with the link.
+        "/api/v1/public/cards/{token}",
     ];
     for (path, item) in v["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {

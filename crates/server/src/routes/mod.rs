@@ -1,5 +1,6 @@
 pub mod activities;
 pub mod auth;
+pub mod cards;
 pub mod checkpoint;
 pub mod dues;
 pub mod events;
