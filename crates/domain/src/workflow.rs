@@ -42,16 +42,21 @@ pub enum RequestKind {
     OrgRegistration,
     /// A service of the service hall (办事大厅, seed 003), defined as data.
     Service,
+    /// 内容审核 (seed 004): a listing, certificate, expert profile or showcase entry to
+    /// be shown (`community::content::ContentReview`). Submitted through the content
+    /// endpoints, decided here like every other request.
+    Content,
 }
 
 impl RequestKind {
-    pub const ALL: [RequestKind; 6] = [
+    pub const ALL: [RequestKind; 7] = [
         RequestKind::Join,
         RequestKind::Transfer,
         RequestKind::Position,
         RequestKind::Withdrawal,
         RequestKind::OrgRegistration,
         RequestKind::Service,
+        RequestKind::Content,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +67,7 @@ impl RequestKind {
             RequestKind::Withdrawal => "withdrawal",
             RequestKind::OrgRegistration => "org_registration",
             RequestKind::Service => "service",
+            RequestKind::Content => "content",
         }
     }
 
@@ -77,6 +83,7 @@ impl RequestKind {
             RequestKind::Withdrawal => "退会申请",
             RequestKind::OrgRegistration => "单位注册",
             RequestKind::Service => "办事大厅",
+            RequestKind::Content => "内容审核",
         }
     }
 }

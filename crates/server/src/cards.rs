@@ -120,14 +120,16 @@ async fn source(st: &AppState, account: Uuid) -> Result<CardSource> {
         }
         title = title.or_else(|| m.title.clone());
     }
+    drop(conn);
+    let (products, certificates) = crate::content::card_items(st, account).await?;
     Ok(CardSource {
         name: acc.real_name.clone(),
         title,
         company,
         phone: acc.phone.clone(),
         wechat: None,
-        products: Vec::new(),
-        certificates: Vec::new(),
+        products,
+        certificates,
     })
 }
 

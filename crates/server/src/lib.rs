@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cards;
 pub mod clock;
 pub mod config;
+pub mod content;
 pub mod credentials;
 pub mod db;
 pub mod demo;

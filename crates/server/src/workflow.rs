@@ -398,6 +398,9 @@ pub async fn kind_steps(
         RequestKind::OrgRegistration => {
             steps.push(step_from(conn, &tpl("秘书处审核", Any, sec, unit.id), applicant).await?);
         }
+        RequestKind::Content => {
+            steps.push(step_from(conn, &tpl("内容审核", Any, sec, unit.id), applicant).await?);
+        }
         RequestKind::Service => {
             let def = service.ok_or_else(|| ApiError::internal("service without def".into()))?;
             for t in &def.steps {
@@ -766,6 +769,12 @@ pub async fn send_sms(st: &AppState, notices: &[Notice]) {
 
 // ---------------------------------------------------------------- submit
 
+pub const CONTENT_NO_SEND_BACK: DomainError = DomainError::new(
+    "ContentNoSendBack",
+    "内容审核不退回修改：请选择通过，或不通过并写明原因（提交者修改后会重新审核）",
+    "Content is approved or refused with a reason; the owner's edit is reviewed again",
+);
+
 /// A form checked by its kind's rules, and what it is about.
 enum Parsed {
     Join(JoinForm),
@@ -789,6 +798,9 @@ impl Parsed {
                 Parsed::Service(f)
             }
             RequestKind::OrgRegistration => return Err(USE_ORG_REGISTRATION.into()),
+            RequestKind::Content => {
+                return Err(huiji_domain::community::content::USE_CONTENT_PAGES.into())
+            }
         };
         let normal = match &parsed {
             Parsed::Join(f) => to_json(f)?,
@@ -1131,6 +1143,11 @@ async fn prepare_action(
     action: &Action,
 ) -> Result<Action> {
     let mut action = action.clone();
+    if body.kind == RequestKind::Content
+        && matches!(action, Action::Resubmit { .. } | Action::SendBack { .. })
+    {
+        return Err(CONTENT_NO_SEND_BACK.into());
+    }
     match &mut action {
         Action::Delegate { to, .. } | Action::Transfer { to, .. } => {
             let target = who(conn, to.id)
@@ -1272,6 +1289,13 @@ async fn act_one(
                 )
                 .await?,
             );
+        }
+        Some(Effect::Rejected) if outcome.body.kind == RequestKind::Content => {
+            let reason = match &action {
+                Action::Reject { reason } => Some(reason.as_str()),
+                _ => None,
+            };
+            crate::content::on_decision(&mut tx, &outcome.body, false, reason, me.id, now).await?;
         }
         Some(Effect::Rejected) if outcome.body.kind == RequestKind::OrgRegistration => {
             sqlx::query(
@@ -1589,6 +1613,9 @@ async fn approved(
             rows.push(roster_row(tx, &applicant, unit, roster).await?);
         }
         RequestKind::Service => {}
+        RequestKind::Content => {
+            crate::content::on_decision(tx, body, true, None, actor, now).await?;
+        }
     }
     Ok(rows)
 }

@@ -166,7 +166,7 @@ export type AttendanceView = { event_id: string, title: string,
  * Tickets that came in at least once.
  */
 checked_in: number, inside: number, admitted_scans: number, conflicts: Array<TicketConflictView>, };
-export type RequestKind = "join" | "transfer" | "position" | "withdrawal" | "org_registration" | "service";
+export type RequestKind = "join" | "transfer" | "position" | "withdrawal" | "org_registration" | "service" | "content";
 export type RequestState = "draft" | "submitted" | "returned" | "approved" | "rejected" | "withdrawn";
 export type StepMode = "single" | "all" | "any";
 export type Person = { id: string, name: string, };

@@ -44,6 +44,7 @@ export const KIND_LABEL: Record<RequestKind, string> = {
   withdrawal: "退会申请",
   org_registration: "单位注册",
   service: "办事大厅",
+  content: "内容审核",
 };
 
 export const STATE_LABEL: Record<RequestState, string> = {

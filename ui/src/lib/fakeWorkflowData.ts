@@ -166,7 +166,7 @@ export function seedWorkflow(wf: FakeWorkflow, extraTodo: number): void {
     const at = now - m.ago * HOUR;
     let body: RequestBody = {
       kind: m.kind,
-      title: m.title ?? `${({ join: "入会申请", transfer: "转会申请", position: "职务申请", withdrawal: "退会申请", org_registration: "单位注册", service: "办事大厅" } as const)[m.kind]} · ${node.name}`,
+      title: m.title ?? `${({ join: "入会申请", transfer: "转会申请", position: "职务申请", withdrawal: "退会申请", org_registration: "单位注册", service: "办事大厅", content: "内容审核" } as const)[m.kind]} · ${node.name}`,
       applicant: m.applicant,
       node_id: node.id,
       node_name: node.name,

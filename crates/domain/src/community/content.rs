@@ -367,6 +367,16 @@ pub fn parse(v: &serde_json::Value) -> Result<ContentForm> {
     validate(&f)
 }
 
+/// The form of a `content` request in the approval engine: which item, which of its
+/// revisions, and that revision's text (what the reviewer decides on).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentReview {
+    pub item_id: Uuid,
+    pub rev: u32,
+    pub content: ContentForm,
+}
+
 // ---------------------------------------------------------------- the item
 
 /// The version the public sees.
@@ -451,6 +461,11 @@ impl ContentStatus {
     }
 }
 
+pub const USE_CONTENT_PAGES: DomainError = DomainError::new(
+    "UseContentPages",
+    "供需信息、荣誉证书、专家信息和风采请在各自页面提交或修改",
+    "Listings, certificates, experts and showcases are submitted and edited on their own pages",
+);
 pub const CONTENT_DELETED: DomainError = DomainError::new(
     "ContentDeleted",
     "该内容已删除",

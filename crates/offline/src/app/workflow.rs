@@ -236,6 +236,9 @@ impl AppCore {
             RequestKind::Position => workflow::parse_position(form)?.unit_id,
             RequestKind::Withdrawal => workflow::parse_withdrawal(form)?.unit_id,
             RequestKind::OrgRegistration => return Err(USE_ORG_REGISTER.into()),
+            RequestKind::Content => {
+                return Err(huiji_domain::community::content::USE_CONTENT_PAGES.into())
+            }
             RequestKind::Service => {
                 let f: ServiceForm = serde_json::from_value(form.clone())
                     .map_err(|_| Error::Invalid(workflow::FORM_INVALID))?;

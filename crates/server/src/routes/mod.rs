@@ -2,6 +2,7 @@ pub mod activities;
 pub mod auth;
 pub mod cards;
 pub mod checkpoint;
+pub mod content;
 pub mod dues;
 pub mod events;
 pub mod health;

@@ -1,0 +1,502 @@
+//! Reviewed content on the server (issue 8 §1): supply/demand listings, honour
+//! certificates, expert profiles and showcase entries. An item lives in `content_items`
+//! (its body is `community::content::ContentItem`, shown and pending versions both);
+//! every version to be shown is a `content` request of the one approval engine, decided
+//! by the secretaries of the owner's unit. The engine's decision moves the item in the
+//! same transaction (`on_decision`). An edit withdraws a review still waiting and files
+//! a new one, so a decision is always about the latest text.
+
+use huiji_domain::community::card::CardItem;
+use huiji_domain::community::content::{
+    self as cc, ContentForm, ContentItem, ContentKind, ContentReview, ContentStatus, ListingSide,
+};
+use huiji_domain::workflow::{self as wf, Action, RequestBody, RequestKind, RequestState};
+use huiji_domain::DomainError;
+use serde::{Deserialize, Serialize};
+use sqlx::{Any, AnyConnection, Row, Transaction};
+use uuid::Uuid;
+
+use crate::auth::AuthUser;
+use crate::error::{ApiError, Result};
+use crate::records::{lock_seq, write_server_rows};
+use crate::state::AppState;
+use crate::workflow::{
+    from_json, get_record, kind_steps, live_memberships, node, notice_rows, notices, request_row,
+    spawn_sms, to_json, who, Notice, Who,
+};
+
+pub const CONTENT_NOT_FOUND: DomainError = DomainError::new(
+    "ContentNotFound",
+    "没有找到该内容，或它不属于您",
+    "No such item, or it is not yours",
+);
+pub const MEMBERS_ONLY: DomainError = DomainError::new(
+    "ContentMembersOnly",
+    "入会成为会员后才能发布供需、证书、专家和风采信息",
+    "Only members can post listings, certificates, experts and showcases",
+);
+pub const ID_TAKEN: DomainError = DomainError::new(
+    "ContentIdTaken",
+    "该内容编号已被使用，请重新填写后提交",
+    "This item id is taken",
+);
+
+/// A new item: made on the device (a repeat of the same id and form answers with the
+/// stored item).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewContent {
+    pub id: Uuid,
+    pub content: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditContent {
+    pub content: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShelfRequest {
+    pub on_shelf: bool,
+}
+
+/// The owner's view of an item: both versions and where it stands.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MyItem {
+    pub id: Uuid,
+    pub item: ContentItem,
+    pub status: ContentStatus,
+    pub status_label: String,
+    /// The engine's request for the version under review, while it waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<Uuid>,
+}
+
+/// An item as the hall (and anyone signed in) sees it: the shown version only.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HallItem {
+    pub id: Uuid,
+    pub kind: ContentKind,
+    pub owner_name: String,
+    pub unit_name: String,
+    pub content: ContentForm,
+    pub approved_at: i64,
+}
+
+struct Row_ {
+    item: ContentItem,
+    node_id: Uuid,
+    request_id: Option<Uuid>,
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::internal(e.to_string())
+}
+
+async fn load(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Row_>> {
+    let row = sqlx::query("SELECT body, node_id, request_id FROM content_items WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(Row_ {
+        item: serde_json::from_str(&row.try_get::<String, _>(0)?).map_err(internal)?,
+        node_id: row.try_get::<String, _>(1)?.parse().map_err(internal)?,
+        request_id: row
+            .try_get::<Option<String>, _>(2)?
+            .map(|s| s.parse())
+            .transpose()
+            .map_err(internal)?,
+    }))
+}
+
+async fn save(conn: &mut AnyConnection, id: Uuid, r: &Row_, now: i64, insert: bool) -> Result<()> {
+    let body = serde_json::to_string(&r.item).map_err(internal)?;
+    let public = i64::from(r.item.public().is_some());
+    let sql = if insert {
+        "INSERT INTO content_items (body, status, public, request_id, updated_at, id, kind, owner_id, node_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $5)"
+    } else {
+        "UPDATE content_items SET body = $1, status = $2, public = $3, request_id = $4, updated_at = $5 WHERE id = $6"
+    };
+    let mut q = sqlx::query(sql)
+        .bind(body)
+        .bind(format!("{:?}", r.item.status()))
+        .bind(public)
+        .bind(r.request_id.map(|u| u.to_string()))
+        .bind(now)
+        .bind(id.to_string());
+    if insert {
+        q = q
+            .bind(r.item.kind.as_str())
+            .bind(r.item.owner_id.to_string())
+            .bind(r.node_id.to_string());
+    }
+    q.execute(&mut *conn).await?;
+    Ok(())
+}
+
+fn my_item(id: Uuid, r: Row_) -> MyItem {
+    let status = r.item.status();
+    MyItem {
+        id,
+        request_id: r.request_id.filter(|_| {
+            r.item
+                .review
+                .as_ref()
+                .is_some_and(|v| v.state == cc::ReviewState::Pending)
+        }),
+        status,
+        status_label: status.label_zh().to_owned(),
+        item: r.item,
+    }
+}
+
+/// The unit whose secretaries review the caller's content: their latest live membership.
+async fn review_unit(conn: &mut AnyConnection, me: &Who) -> Result<crate::workflow::NodeInfo> {
+    if me.kind != "person" {
+        return Err(MEMBERS_ONLY.into());
+    }
+    let live = live_memberships(conn, me.id).await?;
+    let (_, m) = live.first().ok_or(ApiError::from(MEMBERS_ONLY))?;
+    node(conn, m.unit_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("membership unit vanished".into()))
+}
+
+/// Files the engine's request for revision `rev` of an item; returns its id, the rows to
+/// write and the notices.
+async fn file_review(
+    tx: &mut AnyConnection,
+    me: &Who,
+    unit: &crate::workflow::NodeInfo,
+    item_id: Uuid,
+    item: &ContentItem,
+    now: i64,
+) -> Result<(Uuid, Vec<crate::records::ServerRow>, Vec<Notice>)> {
+    let review = item
+        .review
+        .as_ref()
+        .ok_or_else(|| ApiError::internal("no review to file".into()))?;
+    let form = to_json(&ContentReview {
+        item_id,
+        rev: review.rev,
+        content: review.form.clone(),
+    })?;
+    let steps = kind_steps(tx, me.id, RequestKind::Content, unit, None, None).await?;
+    let title = format!("{} · {}", item.kind.label_zh(), review.form.headline());
+    let outcome = wf::submit(
+        RequestKind::Content,
+        title,
+        me.person(),
+        (unit.id, unit.body.name.clone()),
+        form,
+        // The pictures are the form's own (attachment ids the owner uploaded).
+        Vec::new(),
+        steps,
+        false,
+        now,
+    )?;
+    let rid = Uuid::now_v7();
+    let notes = notices(&outcome, "submit", &me.person());
+    let mut rows = vec![request_row(rid, unit, &outcome.body)?];
+    rows.extend(notice_rows(&notes, rid, unit, now)?);
+    Ok((rid, rows, notes))
+}
+
+/// Withdraws the engine's request still waiting for an item (after an edit or a delete).
+async fn withdraw_waiting(
+    tx: &mut AnyConnection,
+    me: &Who,
+    request_id: Option<Uuid>,
+    now: i64,
+) -> Result<Vec<crate::records::ServerRow>> {
+    let Some(rid) = request_id else {
+        return Ok(Vec::new());
+    };
+    let Some(rec) = get_record(tx, rid).await? else {
+        return Ok(Vec::new());
+    };
+    let body: RequestBody = from_json(&rec.record.body)?;
+    if body.state != RequestState::Submitted {
+        return Ok(Vec::new());
+    }
+    let outcome = wf::apply(&body, &me.person(), &Action::Withdraw, now)?;
+    let unit = node(tx, rec.record.node_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("request unit vanished".into()))?;
+    Ok(vec![request_row(rid, &unit, &outcome.body)?])
+}
+
+async fn me(conn: &mut AnyConnection, user: &AuthUser) -> Result<Who> {
+    who(conn, user.id())
+        .await?
+        .ok_or_else(ApiError::unauthorized)
+}
+
+async fn commit_with(
+    st: &AppState,
+    mut tx: Transaction<'_, Any>,
+    rows: Vec<crate::records::ServerRow>,
+    actor: Uuid,
+    notes: Vec<Notice>,
+) -> Result<()> {
+    if !rows.is_empty() {
+        write_server_rows(&mut tx, st.db.backend, rows, Some(actor), st.now()).await?;
+    }
+    tx.commit().await?;
+    spawn_sms(st, notes);
+    Ok(())
+}
+
+/// A new item, its first version sent for review.
+pub async fn create(st: &AppState, user: &AuthUser, req: NewContent) -> Result<(bool, MyItem)> {
+    let form = cc::parse(&req.content)?;
+    let now = st.now();
+    let mut tx = st.db.writer.begin().await?;
+    lock_seq(&mut tx).await?;
+    if let Some(existing) = load(&mut tx, req.id).await? {
+        tx.rollback().await?;
+        let same = existing.item.owner_id == user.id()
+            && [
+                existing.item.review.as_ref().map(|r| &r.form),
+                existing.item.shown.as_ref().map(|s| &s.form),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|f| *f == form);
+        return if same {
+            Ok((false, my_item(req.id, existing)))
+        } else {
+            Err(ID_TAKEN.into())
+        };
+    }
+    let who = me(&mut tx, user).await?;
+    let unit = review_unit(&mut tx, &who).await?;
+    let item = ContentItem::new(who.id, &form, now)?;
+    let (rid, rows, notes) = file_review(&mut tx, &who, &unit, req.id, &item, now).await?;
+    let r = Row_ {
+        item,
+        node_id: unit.id,
+        request_id: Some(rid),
+    };
+    save(&mut tx, req.id, &r, now, true).await?;
+    commit_with(st, tx, rows, who.id, notes).await?;
+    Ok((true, my_item(req.id, r)))
+}
+
+fn not_found() -> ApiError {
+    ApiError::client(
+        axum::http::StatusCode::NOT_FOUND,
+        CONTENT_NOT_FOUND.code,
+        CONTENT_NOT_FOUND.message,
+    )
+}
+
+/// The caller's own item; someone else's gets the same answer as a missing one.
+async fn owned(tx: &mut AnyConnection, user: &AuthUser, id: Uuid) -> Result<Row_> {
+    load(tx, id)
+        .await?
+        .filter(|r| r.item.owner_id == user.id())
+        .ok_or_else(not_found)
+}
+
+/// The owner's edit: reviewed again; the shown version stays shown meanwhile.
+pub async fn edit(st: &AppState, user: &AuthUser, id: Uuid, req: EditContent) -> Result<MyItem> {
+    let form = cc::parse(&req.content)?;
+    let now = st.now();
+    let mut tx = st.db.writer.begin().await?;
+    lock_seq(&mut tx).await?;
+    let mut r = owned(&mut tx, user, id).await?;
+    let who = me(&mut tx, user).await?;
+    r.item.edit(&form, now)?;
+    let mut rows = withdraw_waiting(&mut tx, &who, r.request_id, now).await?;
+    let mut notes = Vec::new();
+    r.request_id = None;
+    if r.item
+        .review
+        .as_ref()
+        .is_some_and(|v| v.state == cc::ReviewState::Pending)
+    {
+        let unit = node(&mut tx, r.node_id)
+            .await?
+            .ok_or_else(|| ApiError::internal("content unit vanished".into()))?;
+        let (rid, more, n) = file_review(&mut tx, &who, &unit, id, &r.item, now).await?;
+        rows.extend(more);
+        notes = n;
+        r.request_id = Some(rid);
+    }
+    save(&mut tx, id, &r, now, false).await?;
+    commit_with(st, tx, rows, who.id, notes).await?;
+    Ok(my_item(id, r))
+}
+
+/// 上架 / 下架.
+pub async fn set_shelf(st: &AppState, user: &AuthUser, id: Uuid, on: bool) -> Result<MyItem> {
+    let now = st.now();
+    let mut tx = st.db.writer.begin().await?;
+    let mut r = owned(&mut tx, user, id).await?;
+    r.item.set_shelf(on)?;
+    save(&mut tx, id, &r, now, false).await?;
+    tx.commit().await?;
+    Ok(my_item(id, r))
+}
+
+/// Deletes an item (and withdraws its waiting review).
+pub async fn delete(st: &AppState, user: &AuthUser, id: Uuid) -> Result<MyItem> {
+    let now = st.now();
+    let mut tx = st.db.writer.begin().await?;
+    lock_seq(&mut tx).await?;
+    let mut r = owned(&mut tx, user, id).await?;
+    let who = me(&mut tx, user).await?;
+    let rows = withdraw_waiting(&mut tx, &who, r.request_id, now).await?;
+    r.item.delete();
+    r.request_id = None;
+    save(&mut tx, id, &r, now, false).await?;
+    commit_with(st, tx, rows, who.id, Vec::new()).await?;
+    Ok(my_item(id, r))
+}
+
+/// The engine decided a `content` request: the item takes the decision in the same
+/// transaction. `reason`: a refusal's reason.
+pub async fn on_decision(
+    tx: &mut AnyConnection,
+    body: &RequestBody,
+    approved: bool,
+    reason: Option<&str>,
+    actor: Uuid,
+    now: i64,
+) -> Result<()> {
+    let f: ContentReview = from_json(&body.form)?;
+    let mut r = load(tx, f.item_id).await?.ok_or_else(not_found)?;
+    if approved {
+        r.item.approve(f.rev, actor, now)?;
+    } else {
+        r.item.refuse(f.rev, reason.unwrap_or("未通过审核"))?;
+    }
+    r.request_id = None;
+    save(tx, f.item_id, &r, now, false).await
+}
+
+/// The caller's items, newest first.
+pub async fn mine(st: &AppState, user: &AuthUser) -> Result<Vec<MyItem>> {
+    let rows = sqlx::query(
+        "SELECT id FROM content_items WHERE owner_id = $1 AND status <> 'Deleted' ORDER BY created_at DESC, id DESC",
+    )
+    .bind(user.id().to_string())
+    .fetch_all(&st.db.pool)
+    .await?;
+    let mut conn = st.db.pool.acquire().await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let id: Uuid = row.try_get::<String, _>(0)?.parse().map_err(internal)?;
+        if let Some(r) = load(&mut conn, id).await? {
+            out.push(my_item(id, r));
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HallQuery {
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// `supply` or `demand` (listings).
+    #[serde(default)]
+    pub side: Option<String>,
+    #[serde(default)]
+    pub owner: Option<Uuid>,
+}
+
+pub const KIND_INVALID: DomainError = DomainError::new(
+    "ContentKindInvalid",
+    "内容类型应为 listing、certificate、expert、member_showcase 或 company_showcase",
+    "Unknown content kind",
+);
+
+/// What is on show: approved versions on the shelf, newest approval first.
+pub async fn hall(st: &AppState, q: &HallQuery) -> Result<Vec<HallItem>> {
+    let kind = match q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        Some(k) => Some(ContentKind::parse(k).ok_or(ApiError::from(KIND_INVALID))?),
+        None => None,
+    };
+    let side = match q.side.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        Some("supply") => Some(ListingSide::Supply),
+        Some("demand") => Some(ListingSide::Demand),
+        Some(_) => return Err(KIND_INVALID.into()),
+        None => None,
+    };
+    let rows = sqlx::query(
+        "SELECT c.id, c.body, c.node_id FROM content_items c WHERE c.public = 1 \
+         AND ($1 = '' OR c.kind = $1) AND ($2 = '' OR c.owner_id = $2) ORDER BY c.updated_at DESC, c.id DESC LIMIT 500",
+    )
+    .bind(kind.map(|k| k.as_str()).unwrap_or(""))
+    .bind(q.owner.map(|o| o.to_string()).unwrap_or_default())
+    .fetch_all(&st.db.pool)
+    .await?;
+    let mut conn = st.db.pool.acquire().await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let id: Uuid = row.try_get::<String, _>(0)?.parse().map_err(internal)?;
+        let item: ContentItem =
+            serde_json::from_str(&row.try_get::<String, _>(1)?).map_err(internal)?;
+        let Some(shown) = item.public().cloned() else {
+            continue;
+        };
+        if let (Some(s), ContentForm::Listing(l)) = (side, &shown.form) {
+            if l.side != s {
+                continue;
+            }
+        }
+        let owner = who(&mut conn, item.owner_id).await?;
+        let node_id: Uuid = row.try_get::<String, _>(2)?.parse().map_err(internal)?;
+        let unit_name = node(&mut conn, node_id)
+            .await?
+            .map(|n| n.body.name)
+            .unwrap_or_default();
+        out.push(HallItem {
+            id,
+            kind: item.kind,
+            owner_name: owner.map(|w| w.person().name).unwrap_or_default(),
+            unit_name,
+            content: shown.form,
+            approved_at: shown.approved_at,
+        });
+    }
+    Ok(out)
+}
+
+/// The owner's supply listings and certificates on show, for their business card.
+pub async fn card_items(st: &AppState, owner: Uuid) -> Result<(Vec<CardItem>, Vec<CardItem>)> {
+    let shown = hall(
+        st,
+        &HallQuery {
+            owner: Some(owner),
+            ..HallQuery::default()
+        },
+    )
+    .await?;
+    let mut products = Vec::new();
+    let mut certificates = Vec::new();
+    for h in shown {
+        match h.content {
+            ContentForm::Listing(l) if l.side == ListingSide::Supply => products.push(CardItem {
+                id: h.id,
+                title: l.title,
+                detail: l
+                    .valid_until
+                    .map(|d| format!("截止时间：{d}"))
+                    .or(l.company),
+            }),
+            ContentForm::Certificate(c) => certificates.push(CardItem {
+                id: h.id,
+                title: c.title,
+                detail: Some(format!("{} · {}", c.issuer, c.issued_on)),
+            }),
+            _ => {}
+        }
+    }
+    Ok((products, certificates))
+}
