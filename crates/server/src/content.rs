@@ -416,6 +416,12 @@ pub const KIND_INVALID: DomainError = DomainError::new(
     "Unknown content kind",
 );
 
+pub const SIDE_INVALID: DomainError = DomainError::new(
+    "ListingSideInvalid",
+    "供需类型应为 supply（供应）或 demand（需求）",
+    "The side must be supply or demand",
+);
+
 /// What is on show: approved versions on the shelf, newest approval first.
 pub async fn hall(st: &AppState, q: &HallQuery) -> Result<Vec<HallItem>> {
     let kind = match q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
@@ -425,7 +431,7 @@ pub async fn hall(st: &AppState, q: &HallQuery) -> Result<Vec<HallItem>> {
     let side = match q.side.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
         Some("supply") => Some(ListingSide::Supply),
         Some("demand") => Some(ListingSide::Demand),
-        Some(_) => return Err(KIND_INVALID.into()),
+        Some(_) => return Err(SIDE_INVALID.into()),
         None => None,
     };
     let rows = sqlx::query(
