@@ -7,8 +7,10 @@
 use std::path::Path;
 use std::process::Command;
 
+use huiji_domain::community::card::{CardField, CardSettings};
+use huiji_offline::app::AppCore;
 use huiji_tests::webdriver::{out_dir, required};
-use huiji_tests::{login, ServerProcess};
+use huiji_tests::{login, ServerProcess, DEMO_PASSWORD};
 use serde_json::{json, Value};
 
 fn chromium() -> Option<&'static str> {
@@ -160,4 +162,48 @@ async fn a_visitor_sees_only_the_chosen_fields() {
     assert!(dom.contains("名片不存在或已停止分享"), "{dom}");
     assert!(!dom.contains("欧阳娜娜"));
     drop(server);
+}
+
+/// The app's side (what the 电子名片 screen calls): saved and shared through the server,
+/// the link's QR drawn on the device, the card kept for when the server is gone, and a
+/// change refused offline with its own message.
+#[tokio::test]
+async fn the_app_saves_shares_and_keeps_the_card() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut server = ServerProcess::start(&tmp.path().join("server"), None);
+    let app = AppCore::open(&tmp.path().join("app"), &server.base_url).unwrap();
+    app.login_password("13800000001", DEMO_PASSWORD)
+        .await
+        .unwrap();
+
+    let first = app.my_card().await.unwrap();
+    assert!(first.card.view.phone.is_none());
+    assert!(first.qr_svg.is_none());
+    let mut s = first.card.settings.clone();
+    s.fields = vec![CardField::Name, CardField::Wechat];
+    s.overrides.insert(CardField::Wechat, "ouyang_nn".into());
+    let saved = app.card_save(&s).await.unwrap();
+    assert_eq!(saved.card.view.wechat.as_deref(), Some("ouyang_nn"));
+    assert!(saved.card.view.title.is_none());
+    // Checked on the device before it goes anywhere.
+    let empty = CardSettings {
+        fields: vec![],
+        ..s.clone()
+    };
+    let e = huiji_offline::app::app_error(&app.card_save(&empty).await.unwrap_err());
+    assert_eq!(e.code, "CardEmpty");
+
+    let shared = app.card_share().await.unwrap();
+    let link = shared.card.link.clone().unwrap();
+    assert!(shared.qr_svg.as_deref().is_some_and(|q| q.contains("<svg")));
+    let page = reqwest::get(&link).await.unwrap().text().await.unwrap();
+    assert!(page.contains("ouyang_nn"));
+
+    // The server gone: the card as last seen, marked offline; changes refused.
+    server.kill_hard();
+    let kept = app.my_card().await.unwrap();
+    assert!(kept.offline);
+    assert_eq!(kept.card.link.as_deref(), Some(link.as_str()));
+    let e = huiji_offline::app::app_error(&app.card_save(&s).await.unwrap_err());
+    assert_eq!(e.code, "CardNeedsNetwork", "{e:?}");
 }

@@ -6,11 +6,10 @@
 //! stored; revoking it moves to the next generation, so the old link is dead for good.
 
 use hmac::{Hmac, Mac};
-use huiji_domain::community::card::{self, CardField, CardSettings, CardSource, CardView};
+use huiji_domain::community::card::{self, CardField, CardSettings, CardSource, CardView, MyCard};
 use huiji_domain::workflow::{JoinForm, RequestBody, RequestKind};
 use huiji_domain::DomainError;
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use uuid::Uuid;
@@ -29,19 +28,6 @@ pub const PERSONS_ONLY: DomainError = DomainError::new(
     "电子名片仅供个人会员使用",
     "Business cards are for people",
 );
-
-/// The member's card as their own app shows it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct MyCard {
-    pub settings: CardSettings,
-    /// What the public page shows now.
-    pub view: CardView,
-    /// The share link, while the card is shared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shared_at: Option<i64>,
-}
 
 struct Stored {
     settings: CardSettings,

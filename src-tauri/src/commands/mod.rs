@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod app;
 pub mod auth;
+pub mod card;
 pub mod checkpoint;
 pub mod dues;
 pub mod home;

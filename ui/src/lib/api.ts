@@ -5,6 +5,8 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  CardScreen,
+  CardSettings,
   ActivityUnit,
   ActivityView,
   AnswerValue,
@@ -250,6 +252,14 @@ export interface Backend {
   /** Opens a saved file or a payment page with the system's own handler. */
   open_external(target: string): Promise<void>;
 
+  // The electronic business card (电子名片; seed 004 §五).
+  /** The caller's card (the copy last seen when offline). */
+  card_get(): Promise<CardScreen>;
+  /** Online only. */
+  card_save(settings: CardSettings): Promise<CardScreen>;
+  card_share(): Promise<CardScreen>;
+  card_revoke(): Promise<CardScreen>;
+
   // Events, questionnaires/votes and lotteries (活动, 问卷/投票, 抽奖; seed 004 §七, §八, §十一).
   /** Events the caller may attend or manages (this device's copy): upcoming and ongoing first. */
   activities(): Promise<ActivityView[]>;
@@ -472,6 +482,10 @@ export const tauriBackend: Backend = {
   dues_generate: (unitId, period) => call("dues_generate", { unitId, period }),
   dues_order_cancel: (id, reason) => call("dues_order_cancel", { id, reason }),
   open_external: (target) => call("open_external", { target }),
+  card_get: () => call("card_get"),
+  card_save: (settings) => call("card_save", { settings }),
+  card_share: () => call("card_share"),
+  card_revoke: () => call("card_revoke"),
   activities: () => call("activities"),
   activity_detail: (id) => call("activity_detail", { id }),
   my_activities: () => call("my_activities"),

@@ -860,3 +860,39 @@ export type RegistrationRow = { id: string,
 name: string, ticket_id: string, status: RegistrationStatus, status_label: string, paid: boolean, queued_at: number, created_at: number, reason: string | null, };
 export type CodeView = { title: string, text: string, svg: string, expires_at: number, };
 export type ActivityUnit = { id: string, name: string, };
+export type Layout = "classic" | "centered" | "banner";
+export type Background = "azure" | "crimson" | "ink" | "gold" | "plain";
+export type CardField = "name" | "title" | "company" | "phone" | "wechat" | "products" | "certificates";
+export type CardSettings = { layout: Layout, background: Background, 
+/**
+ * The fields shown (选中即为对外展示).
+ */
+fields: Array<CardField>, 
+/**
+ * The member's own wording of text fields, instead of the system's data.
+ */
+overrides?: { [key in CardField]?: string }, };
+export type CardItem = { id: string, title: string, detail?: string | null, };
+export type CardView = { layout: Layout, background: Background, name?: string | null, title?: string | null, company?: string | null, phone?: string | null, wechat?: string | null, products?: Array<CardItem>, certificates?: Array<CardItem>, };
+export type MyCard = { settings: CardSettings, 
+/**
+ * What the public page shows now.
+ */
+view: CardView, 
+/**
+ * The share link, while the card is shared.
+ */
+link?: string, 
+/**
+ * Unix ms.
+ */
+shared_at?: number, };
+export type CardScreen = { card: MyCard, 
+/**
+ * An SVG of the share link, drawn here.
+ */
+qr_svg: string | null, 
+/**
+ * Shown from the device's copy: the server could not be reached.
+ */
+offline: boolean, };

@@ -8,6 +8,8 @@ import type {
   AppInfo,
   AssistedInput,
   AssistedResultView,
+  CardScreen,
+  CardSettings,
   AttendanceView,
   CheckpointStatusView,
   EventView,
@@ -70,6 +72,7 @@ import {
 } from "./fakeData";
 import { FakeWorkflow, type Ctx } from "./fakeWorkflow";
 import { FakeDues } from "./fakeDues";
+import { FakeCard } from "./fakeCard";
 import { FakeActivities } from "./fakeActivities";
 import type {
   ActivityUnit,
@@ -207,6 +210,7 @@ export class FakeBackend implements Backend {
   wf: FakeWorkflow;
   /** Dues and payments: orders (shared with the approval engine), payments, rules. */
   dues: FakeDues;
+  card: FakeCard;
   /** Events, questionnaires/votes and lotteries. */
   acts: FakeActivities;
   /** Links and files the app asked the system to open. */
@@ -230,6 +234,10 @@ export class FakeBackend implements Backend {
     });
     seedRosterMemberships(this.wf, this.members);
     this.dues = new FakeDues(this.wf);
+    this.card = new FakeCard(() => {
+      const a = this.info.session?.account;
+      return { name: a?.real_name ?? null, title: "工会干事", company: "南京医科大学第一附属医院", phone: "13800000001" };
+    });
     this.acts = new FakeActivities(() => this.wf.units);
     if (opts.orgNeedsProfile) {
       const org = this.accounts.find((a) => a.session.account.kind === "organisation");
@@ -1438,6 +1446,39 @@ export class FakeBackend implements Backend {
 
   dues_order_cancel(id: string, reason: string): Promise<DuesOrderView> {
     return this.run("dues_order_cancel", [id, reason], () => this.dues.cancelOrder(this.ctx(), id, reason));
+  }
+
+  // ------------------------------------------------------------ business card
+
+  card_get(): Promise<CardScreen> {
+    return this.run("card_get", [], () => {
+      this.session();
+      return this.card.screen();
+    });
+  }
+
+  card_save(settings: CardSettings): Promise<CardScreen> {
+    return this.run("card_save", [settings], () => {
+      this.session();
+      if (!this.status.online) throw err("CardNeedsNetwork", "修改或分享名片需要联网，请连接网络后再试");
+      return this.card.save(settings);
+    });
+  }
+
+  card_share(): Promise<CardScreen> {
+    return this.run("card_share", [], () => {
+      this.session();
+      if (!this.status.online) throw err("CardNeedsNetwork", "修改或分享名片需要联网，请连接网络后再试");
+      return this.card.share();
+    });
+  }
+
+  card_revoke(): Promise<CardScreen> {
+    return this.run("card_revoke", [], () => {
+      this.session();
+      if (!this.status.online) throw err("CardNeedsNetwork", "修改或分享名片需要联网，请连接网络后再试");
+      return this.card.revoke();
+    });
   }
 
   open_external(target: string): Promise<void> {

@@ -9,6 +9,7 @@ import { institutionEn, institutionZh } from "./i18n.institution";
 import { duesEn, duesZh } from "./i18n.dues";
 import { duesAdminEn, duesAdminZh } from "./i18n.duesAdmin";
 import { activitiesEn, activitiesZh } from "./i18n.activities";
+import { cardEn, cardZh } from "./i18n.card";
 import { activitiesAdminEn, activitiesAdminZh } from "./i18n.activitiesAdmin";
 import { workflowEn, workflowZh } from "./i18n.workflow";
 
@@ -352,6 +353,7 @@ const zh = {
   ...duesZh,
   ...duesAdminZh,
   ...activitiesZh,
+  ...cardZh,
   ...activitiesAdminZh,
 } as const;
 
@@ -694,6 +696,7 @@ const en: Record<MessageKey, string> = {
   ...duesEn,
   ...duesAdminEn,
   ...activitiesEn,
+  ...cardEn,
   ...activitiesAdminEn,
 };
 

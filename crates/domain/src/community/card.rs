@@ -12,6 +12,7 @@ use super::tidy;
 use crate::error::{DomainError, Result};
 
 /// 版式: where the text sits.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Layout {
@@ -36,6 +37,7 @@ impl Layout {
 }
 
 /// 背景: one of the app's background pictures.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Background {
@@ -67,6 +69,7 @@ impl Background {
 }
 
 /// A field the card may show.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CardField {
@@ -121,6 +124,7 @@ impl CardField {
 }
 
 /// The member's choices (the body of their card record).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CardSettings {
@@ -201,12 +205,30 @@ pub fn validate_settings(s: &CardSettings) -> Result<CardSettings> {
 }
 
 /// A listing or certificate as the card lists it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardItem {
     pub id: Uuid,
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+
+/// The member's card as their own app shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MyCard {
+    pub settings: CardSettings,
+    /// What the public page shows now.
+    pub view: CardView,
+    /// The share link, while the card is shared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub link: Option<String>,
+    /// Unix ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "number"))]
+    pub shared_at: Option<i64>,
 }
 
 /// What the system holds about the member for the card.
@@ -224,6 +246,7 @@ pub struct CardSource {
 }
 
 /// The card as anyone with the link sees it: the chosen fields only.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardView {
     pub layout: Layout,

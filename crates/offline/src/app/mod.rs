@@ -3,6 +3,7 @@
 //! into `AppCore`, so everything here is tested without a window.
 
 pub mod activities;
+pub mod card;
 mod checkpoint;
 mod core;
 pub mod dues;

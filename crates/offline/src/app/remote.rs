@@ -168,6 +168,15 @@ impl Remote {
         self.send(self.http.get(format!("{}{path}", self.base)), token)
             .await
     }
+
+    pub(crate) async fn delete<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+    ) -> Result<T> {
+        self.send(self.http.delete(format!("{}{path}", self.base)), token)
+            .await
+    }
 }
 
 pub(crate) struct Fetched {

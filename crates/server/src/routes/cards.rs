@@ -9,10 +9,11 @@ use axum::{Json, Router};
 use huiji_domain::community::card::CardSettings;
 
 use crate::auth::AuthUser;
-use crate::cards::{self, MyCard};
+use crate::cards;
 use crate::error::{ApiError, Result};
 use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
+use huiji_domain::community::card::MyCard;
 
 pub fn router() -> Router<AppState> {
     Router::new()
