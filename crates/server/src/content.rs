@@ -506,3 +506,90 @@ pub async fn card_items(st: &AppState, owner: Uuid) -> Result<(Vec<CardItem>, Ve
     }
     Ok((products, certificates))
 }
+
+/// Demo content, approved by 张秀英 (the unit's secretary) through the domain's checks:
+/// 欧阳娜娜's supply listing and certificate (shown on her card once she ticks them) and
+/// 黄 's need in the hall. Loaded once.
+pub async fn load_demo(st: &AppState) -> Result<()> {
+    use crate::demo::demo_id;
+    use huiji_domain::community::content::{CertificateForm, ListingForm};
+    let marker = demo_id("content:listing-ouyang");
+    let mut conn = st.db.writer.acquire().await?;
+    if load(&mut conn, marker).await?.is_some() {
+        return Ok(());
+    }
+    drop(conn);
+    let account = |phone: &'static str| async move {
+        crate::accounts::find_by(st, "phone", phone)
+            .await?
+            .map(|a| a.id)
+            .ok_or_else(|| ApiError::internal(format!("demo account {phone} missing")))
+    };
+    let (ouyang, huang, zhang) = (
+        account("13800000001").await?,
+        account("13800000002").await?,
+        account("13900000001").await?,
+    );
+    let now = st.now();
+    let items = [
+        (
+            "content:listing-ouyang",
+            ouyang,
+            "南京医科大学工会",
+            ContentForm::Listing(ListingForm {
+                side: ListingSide::Supply,
+                title: "职工心理健康讲座（公益）".into(),
+                category: Some("健康服务".into()),
+                company: Some("南京医科大学第一附属医院".into()),
+                price: Some("免费".into()),
+                description: Some(
+                    "面向各单位工会，可上门开展职工心理健康与减压讲座，每场约90分钟。".into(),
+                ),
+                valid_until: Some(crate::workflow::today(now + 180 * 86_400_000)),
+                images: Vec::new(),
+            }),
+        ),
+        (
+            "content:certificate-ouyang",
+            ouyang,
+            "南京医科大学工会",
+            ContentForm::Certificate(CertificateForm {
+                title: "江苏省五一巾帼标兵".into(),
+                holder: "欧阳娜娜".into(),
+                issuer: "江苏省总工会".into(),
+                issued_on: "2025-04-28".into(),
+                number: None,
+                validity: None,
+                image: demo_id("content:certificate-ouyang:image"),
+            }),
+        ),
+        (
+            "content:listing-huang",
+            huang,
+            "南京大学工会",
+            ContentForm::Listing(ListingForm {
+                side: ListingSide::Demand,
+                title: "求购职工运动会计时设备".into(),
+                category: Some("文体用品".into()),
+                company: Some("南京大学".into()),
+                price: Some("面议".into()),
+                description: None,
+                valid_until: None,
+                images: Vec::new(),
+            }),
+        ),
+    ];
+    let mut tx = st.db.writer.begin().await?;
+    for (name, owner, unit, form) in items {
+        let mut item = ContentItem::new(owner, &form, now)?;
+        item.approve(1, zhang, now)?;
+        let r = Row_ {
+            item,
+            node_id: demo_id(unit),
+            request_id: None,
+        };
+        save(&mut tx, demo_id(name), &r, now, true).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -10,6 +10,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::TestApp;
+use huiji_server::demo::demo_id;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -18,6 +19,7 @@ on_both_backends!(
     a_refused_edit_keeps_the_shown_version,
     certificates_show_on_the_card_and_nobody_else_may_touch_an_item,
     bad_content_is_refused_with_its_reason,
+    the_demo_shows_approved_content_on_the_hall_and_card,
 );
 
 const ZHANG: &str = "13900000001"; // secretary of 南京医科大学工会
@@ -41,14 +43,24 @@ async fn post(t: &TestApp, token: &str, content: Value) -> (StatusCode, Value) {
     .await
 }
 
+/// The demo's own items (approved when the demo loads).
+const DEMO_ITEMS: [&str; 3] = [
+    "content:listing-ouyang",
+    "content:certificate-ouyang",
+    "content:listing-huang",
+];
+
+/// What the hall shows of the items this test made (the demo's are left out).
 async fn hall_titles(t: &TestApp, token: &str, query: &str) -> Vec<String> {
     let (s, v) = t
         .call("GET", &format!("/api/v1/content{query}"), Some(token), None)
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
+    let demo: Vec<String> = DEMO_ITEMS.iter().map(|n| demo_id(n).to_string()).collect();
     v.as_array()
         .unwrap()
         .iter()
+        .filter(|h| !demo.iter().any(|d| h["id"] == d.as_str()))
         .map(|h| {
             h["content"]["title"]
                 .as_str()
@@ -362,7 +374,7 @@ async fn certificates_show_on_the_card_and_nobody_else_may_touch_an_item(t: &Tes
         .call("POST", "/api/v1/content", Some(&member), Some(body))
         .await;
     assert_eq!((s1, s2), (StatusCode::CREATED, StatusCode::OK), "{v2}");
-    assert_eq!(t.count("content_items").await, 2);
+    assert_eq!(t.count("content_items").await, 2 + DEMO_ITEMS.len() as i64);
 }
 
 async fn bad_content_is_refused_with_its_reason(t: &TestApp) {
@@ -429,5 +441,37 @@ async fn bad_content_is_refused_with_its_reason(t: &TestApp) {
     assert_eq!(s, StatusCode::BAD_REQUEST);
     let (s, _) = t.call("GET", "/api/v1/content", None, None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    assert_eq!(t.count("content_items").await, 0);
+    assert_eq!(t.count("content_items").await, DEMO_ITEMS.len() as i64);
+}
+
+async fn the_demo_shows_approved_content_on_the_hall_and_card(t: &TestApp) {
+    let member = t.login(OUYANG).await;
+    let (_, v) = t
+        .call(
+            "GET",
+            "/api/v1/content?kind=listing&side=demand",
+            Some(&member),
+            None,
+        )
+        .await;
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["content"]["title"] == "求购职工运动会计时设备"),
+        "{v}"
+    );
+    t.call(
+        "PUT",
+        "/api/v1/card",
+        Some(&member),
+        Some(json!({"fields": ["name", "products", "certificates"]})),
+    )
+    .await;
+    let page = card_page(t, &member).await;
+    assert!(page.contains("职工心理健康讲座（公益）"));
+    assert!(page.contains("江苏省五一巾帼标兵"));
+    // Loading the demo again adds nothing.
+    huiji_server::demo::load(&t.state).await.unwrap();
+    assert_eq!(t.count("content_items").await, DEMO_ITEMS.len() as i64);
 }
