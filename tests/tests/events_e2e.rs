@@ -174,6 +174,12 @@ async fn a_member_registers_checks_in_by_scanning_the_venue_poster_and_votes() {
         // The demo vote: 千岛湖, and the chart of the results.
         open_home(&s).await;
         click(&s, "[data-testid=nav-surveys]").await;
+        // The list loads after the page opens: wait for the vote to be in it.
+        s.wait_js(
+            "Array.from(document.querySelectorAll('[data-testid=survey-card]')).some(function(c){return c.textContent.indexOf('疗休养目的地投票')>=0;})",
+            30,
+        )
+        .await;
         let cards = s.find_all("[data-testid=survey-card]").await;
         let mut opened = false;
         for c in cards {
