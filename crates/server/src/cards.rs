@@ -9,12 +9,12 @@ use hmac::{Hmac, Mac};
 use huiji_domain::community::card::{self, CardField, CardSettings, CardSource, CardView, MyCard};
 use huiji_domain::workflow::{JoinForm, RequestBody, RequestKind};
 use huiji_domain::DomainError;
-use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use uuid::Uuid;
 
 use crate::error::{ApiError, Result};
+use crate::receipt::html_escape as esc;
 use crate::state::AppState;
 use crate::workflow::{from_json, get_record, live_memberships};
 
@@ -36,16 +36,7 @@ struct Stored {
 }
 
 async fn card_secret(st: &AppState) -> Result<Vec<u8>> {
-    let mut fresh = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut fresh);
-    sqlx::query("INSERT INTO server_secrets (name, value) VALUES ('card_key', $1) ON CONFLICT (name) DO NOTHING")
-        .bind(hex::encode(fresh))
-        .execute(&st.db.writer)
-        .await?;
-    let row = sqlx::query("SELECT value FROM server_secrets WHERE name = 'card_key'")
-        .fetch_one(&st.db.writer)
-        .await?;
-    hex::decode(row.try_get::<String, _>(0)?).map_err(|e| ApiError::internal(e.to_string()))
+    crate::db::server_secret(&st.db, "card_key").await
 }
 
 /// The link's token for an account at a generation: 128 bits, URL-safe hex.
@@ -229,14 +220,6 @@ pub async fn public(st: &AppState, token: &str) -> Result<CardView> {
     let settings: CardSettings = serde_json::from_str(&row.try_get::<String, _>(1)?)
         .map_err(|e| ApiError::internal(format!("card settings: {e}")))?;
     Ok(card::view(&settings, &source(st, account).await?))
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// The public page: the card's chosen fields, drawn in its layout and background.

@@ -6,6 +6,8 @@
 //! same transaction (`on_decision`). An edit withdraws a review still waiting and files
 //! a new one, so a decision is always about the latest text.
 
+use std::collections::hash_map::{Entry, HashMap};
+
 use huiji_domain::community::card::CardItem;
 use huiji_domain::community::content::{
     self as cc, ContentForm, ContentItem, ContentKind, ContentReview, ContentStatus, ListingSide,
@@ -443,6 +445,9 @@ pub async fn hall(st: &AppState, q: &HallQuery) -> Result<Vec<HallItem>> {
     .fetch_all(&st.db.pool)
     .await?;
     let mut conn = st.db.pool.acquire().await?;
+    // Owners and units are looked up once each, however many items they have.
+    let mut owners: HashMap<Uuid, String> = HashMap::new();
+    let mut units: HashMap<Uuid, String> = HashMap::new();
     let mut out = Vec::new();
     for row in rows {
         let id: Uuid = row.try_get::<String, _>(0)?.parse().map_err(internal)?;
@@ -456,16 +461,26 @@ pub async fn hall(st: &AppState, q: &HallQuery) -> Result<Vec<HallItem>> {
                 continue;
             }
         }
-        let owner = who(&mut conn, item.owner_id).await?;
+        if let Entry::Vacant(e) = owners.entry(item.owner_id) {
+            let name = who(&mut conn, item.owner_id)
+                .await?
+                .map(|w| w.person().name)
+                .unwrap_or_default();
+            e.insert(name);
+        }
         let node_id: Uuid = row.try_get::<String, _>(2)?.parse().map_err(internal)?;
-        let unit_name = node(&mut conn, node_id)
-            .await?
-            .map(|n| n.body.name)
-            .unwrap_or_default();
+        if let Entry::Vacant(e) = units.entry(node_id) {
+            let name = node(&mut conn, node_id)
+                .await?
+                .map(|n| n.body.name)
+                .unwrap_or_default();
+            e.insert(name);
+        }
+        let unit_name = units[&node_id].clone();
         out.push(HallItem {
             id,
             kind: item.kind,
-            owner_name: owner.map(|w| w.person().name).unwrap_or_default(),
+            owner_name: owners[&item.owner_id].clone(),
             unit_name,
             content: shown.form,
             approved_at: shown.approved_at,

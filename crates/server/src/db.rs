@@ -105,3 +105,27 @@ async fn sqlite_pool(opts: &AnyConnectOptions, max: u32) -> Result<AnyPool> {
         .connect_with(opts.clone())
         .await?)
 }
+
+/// A server secret (32 random bytes, hex in `server_secrets`): made the first time it is
+/// asked for and kept. Read first, so the usual call writes nothing; two first calls at
+/// once agree on the one that was stored.
+pub async fn server_secret(db: &Db, name: &'static str) -> crate::error::Result<Vec<u8>> {
+    use rand::RngCore;
+    use sqlx::Row;
+    let read = || sqlx::query("SELECT value FROM server_secrets WHERE name = $1").bind(name);
+    let mut row = read().fetch_optional(&db.pool).await?;
+    if row.is_none() {
+        let mut fresh = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut fresh);
+        sqlx::query("INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(hex::encode(fresh))
+            .execute(&db.writer)
+            .await?;
+        row = read().fetch_optional(&db.writer).await?;
+    }
+    let hexed: String = row
+        .ok_or_else(|| crate::error::ApiError::internal(format!("secret {name} not stored")))?
+        .try_get(0)?;
+    hex::decode(hexed).map_err(|e| crate::error::ApiError::internal(format!("secret {name}: {e}")))
+}

@@ -550,6 +550,15 @@ fn draw(d: &ReceiptData, truncate: bool) -> String {
     c.ops
 }
 
+/// Text for an HTML page: `&`, `<`, `>` and both quotes escaped.
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

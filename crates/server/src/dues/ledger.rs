@@ -12,7 +12,6 @@ use huiji_domain::dues::{
 };
 use huiji_domain::mask::mask_name;
 use huiji_domain::org::{Action as Perm, NodePath};
-use rand::RngCore;
 use sha2::Sha256;
 use sqlx::Row;
 
@@ -359,18 +358,7 @@ fn xlsx(
 // ---------------------------------------------------------------- receipts
 
 async fn receipt_key(st: &AppState) -> Result<Vec<u8>> {
-    let mut fresh = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut fresh);
-    sqlx::query(
-        "INSERT INTO server_secrets (name, value) VALUES ('receipt_key', $1) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(hex::encode(fresh))
-    .execute(&st.db.writer)
-    .await?;
-    let row = sqlx::query("SELECT value FROM server_secrets WHERE name = 'receipt_key'")
-        .fetch_one(&st.db.writer)
-        .await?;
-    hex::decode(row.try_get::<String, _>(0)?).map_err(internal)
+    crate::db::server_secret(&st.db, "receipt_key").await
 }
 
 fn receipt_mac(key: &[u8], receipt_no: &str) -> String {
@@ -457,11 +445,7 @@ pub async fn verify_page(st: &AppState, no: &str, k: &str) -> Result<String> {
     } else {
         None
     };
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
+    let esc = crate::receipt::html_escape;
     let inner = match found {
         Some(r) => {
             let p: PaymentBody = from_json(&serde_json::from_str(&r.try_get::<String, _>(0)?).map_err(internal)?)?;

@@ -14,7 +14,6 @@ use huiji_domain::org::Action as Perm;
 use huiji_domain::sync::{RecordKind, UNKNOWN_NODE};
 use huiji_domain::wire::{ActionBatchResponse, ActionResult, OpStatus, Record};
 use huiji_domain::DomainError;
-use rand::RngCore;
 use sha2::Sha256;
 use sqlx::Row;
 use uuid::Uuid;
@@ -105,16 +104,7 @@ pub async fn save(st: &AppState, user: &AuthUser, req: SurveySave) -> Result<(bo
 }
 
 async fn answer_secret(st: &AppState) -> Result<Vec<u8>> {
-    let mut fresh = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut fresh);
-    sqlx::query("INSERT INTO server_secrets (name, value) VALUES ('answer_key', $1) ON CONFLICT (name) DO NOTHING")
-        .bind(hex::encode(fresh))
-        .execute(&st.db.writer)
-        .await?;
-    let row = sqlx::query("SELECT value FROM server_secrets WHERE name = 'answer_key'")
-        .fetch_one(&st.db.writer)
-        .await?;
-    hex::decode(row.try_get::<String, _>(0)?).map_err(|e| ApiError::internal(e.to_string()))
+    crate::db::server_secret(&st.db, "answer_key").await
 }
 
 /// Who a stored answer belongs to: the account for a named survey, a keyed hash for an

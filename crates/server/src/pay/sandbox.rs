@@ -27,7 +27,7 @@ use super::{
     notify_expired, notify_malformed, signature_invalid, PayFuture, PayIntent, PayStart,
     PaymentProvider, Verified, NOTIFY_WINDOW_MS,
 };
-use crate::error::{ApiError, Result};
+use crate::error::Result;
 use crate::state::AppState;
 
 pub const HEADER_TIMESTAMP: &str = "huiji-pay-timestamp";
@@ -93,19 +93,7 @@ fn random_hex(bytes: usize) -> String {
 
 /// The merchant key, made at first start and kept.
 pub async fn load_key(st_db: &crate::db::Db) -> Result<Vec<u8>> {
-    let fresh = random_hex(32);
-    sqlx::query(
-        "INSERT INTO server_secrets (name, value) VALUES ('sandbox_pay_key', $1) \
-         ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(&fresh)
-    .execute(&st_db.writer)
-    .await?;
-    let row = sqlx::query("SELECT value FROM server_secrets WHERE name = 'sandbox_pay_key'")
-        .fetch_one(&st_db.writer)
-        .await?;
-    let hexed: String = row.try_get(0)?;
-    hex::decode(hexed).map_err(|e| ApiError::internal(format!("sandbox key: {e}")))
+    crate::db::server_secret(st_db, "sandbox_pay_key").await
 }
 
 impl Sandbox {
