@@ -10,11 +10,11 @@ use std::collections::hash_map::{Entry, HashMap};
 
 use huiji_domain::community::card::CardItem;
 use huiji_domain::community::content::{
-    self as cc, ContentForm, ContentItem, ContentKind, ContentReview, ContentStatus, ListingSide,
+    self as cc, ContentForm, ContentItem, ContentKind, ContentReview, HallItem, ListingSide, MyItem,
 };
 use huiji_domain::workflow::{self as wf, Action, RequestBody, RequestKind, RequestState};
 use huiji_domain::DomainError;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 use uuid::Uuid;
 
@@ -36,6 +36,16 @@ pub const MEMBERS_ONLY: DomainError = DomainError::new(
     "ContentMembersOnly",
     "入会成为会员后才能发布供需、证书、专家和风采信息",
     "Only members can post listings, certificates, experts and showcases",
+);
+pub const IMAGE_INVALID: DomainError = DomainError::new(
+    "ContentImageInvalid",
+    "图片不存在或不是您本人上传的，请重新上传",
+    "A picture is missing or not uploaded by you",
+);
+pub const IMAGE_NOT_PICTURE: DomainError = DomainError::new(
+    "ContentImageNotPicture",
+    "只能使用图片（JPEG 或 PNG），PDF 等文件不能作为展示图片",
+    "Only JPEG or PNG pictures can be shown",
 );
 pub const ID_TAKEN: DomainError = DomainError::new(
     "ContentIdTaken",
@@ -62,29 +72,6 @@ pub struct EditContent {
 #[serde(deny_unknown_fields)]
 pub struct ShelfRequest {
     pub on_shelf: bool,
-}
-
-/// The owner's view of an item: both versions and where it stands.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct MyItem {
-    pub id: Uuid,
-    pub item: ContentItem,
-    pub status: ContentStatus,
-    pub status_label: String,
-    /// The engine's request for the version under review, while it waits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<Uuid>,
-}
-
-/// An item as the hall (and anyone signed in) sees it: the shown version only.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct HallItem {
-    pub id: Uuid,
-    pub kind: ContentKind,
-    pub owner_name: String,
-    pub unit_name: String,
-    pub content: ContentForm,
-    pub approved_at: i64,
 }
 
 struct Row_ {
@@ -187,6 +174,7 @@ async fn file_review(
         rev: review.rev,
         content: review.form.clone(),
     })?;
+    let pictures = pictures(tx, me.id, &review.form).await?;
     let steps = kind_steps(tx, me.id, RequestKind::Content, unit, None, None).await?;
     let title = format!("{} · {}", item.kind.label_zh(), review.form.headline());
     let outcome = wf::submit(
@@ -195,8 +183,8 @@ async fn file_review(
         me.person(),
         (unit.id, unit.body.name.clone()),
         form,
-        // The pictures are the form's own (attachment ids the owner uploaded).
-        Vec::new(),
+        // The reviewers see the pictures through the request.
+        pictures,
         steps,
         false,
         now,
@@ -206,6 +194,54 @@ async fn file_review(
     let mut rows = vec![request_row(rid, unit, &outcome.body)?];
     rows.extend(notice_rows(&notes, rid, unit, now)?);
     Ok((rid, rows, notes))
+}
+
+/// The form's pictures: each the owner's own upload, and an image.
+async fn pictures(
+    conn: &mut AnyConnection,
+    owner: Uuid,
+    form: &ContentForm,
+) -> Result<Vec<wf::Attachment>> {
+    let mut out = Vec::new();
+    for id in form.attachments() {
+        let row = sqlx::query("SELECT owner_id, name, mime, size FROM attachments WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?
+            .filter(|r| r.try_get::<String, _>(0).ok() == Some(owner.to_string()))
+            .ok_or(ApiError::from(IMAGE_INVALID))?;
+        let mime: String = row.try_get(2)?;
+        if !mime.starts_with("image/") {
+            return Err(IMAGE_NOT_PICTURE.into());
+        }
+        out.push(wf::Attachment {
+            id,
+            name: row.try_get(1)?,
+            mime,
+            size: u64::try_from(row.try_get::<i64, _>(3)?).unwrap_or(0),
+        });
+    }
+    Ok(out)
+}
+
+/// Whether attachment `id` is a picture of something on show (anyone signed in may
+/// see it then).
+pub async fn shows_attachment(st: &AppState, id: Uuid) -> Result<bool> {
+    let rows = sqlx::query("SELECT body FROM content_items WHERE public = 1 AND body LIKE $1")
+        .bind(format!("%{id}%"))
+        .fetch_all(&st.db.pool)
+        .await?;
+    for row in rows {
+        let item: ContentItem =
+            serde_json::from_str(&row.try_get::<String, _>(0)?).map_err(internal)?;
+        if item
+            .public()
+            .is_some_and(|s| s.form.attachments().contains(&id))
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Withdraws the engine's request still waiting for an item (after an edit or a delete).
@@ -595,6 +631,16 @@ pub async fn load_demo(st: &AppState) -> Result<()> {
         ),
     ];
     let mut tx = st.db.writer.begin().await?;
+    let png = certificate_png();
+    sqlx::query("INSERT INTO attachments (id, owner_id, name, mime, size, sha256, data, created_at) VALUES ($1, $2, '荣誉证书.png', 'image/png', $3, $4, $5, $6)")
+        .bind(demo_id("content:certificate-ouyang:image").to_string())
+        .bind(ouyang.to_string())
+        .bind(i64::try_from(png.len()).unwrap_or(0))
+        .bind(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&png)))
+        .bind(png)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     for (name, owner, unit, form) in items {
         let mut item = ContentItem::new(owner, &form, now)?;
         item.approve(1, zhang, now)?;
@@ -607,4 +653,31 @@ pub async fn load_demo(st: &AppState) -> Result<()> {
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The demo certificate's picture: a cream sheet in a gold frame with a red seal.
+fn certificate_png() -> Vec<u8> {
+    let (w, h) = (600u32, 420u32);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let edge = x.min(y).min(w - 1 - x).min(h - 1 - y);
+        let (dx, dy) = (f64::from(x) - 470.0, f64::from(y) - 320.0);
+        let r = (dx * dx + dy * dy).sqrt();
+        if edge < 10 || (16..20).contains(&edge) {
+            image::Rgb([191, 144, 0])
+        } else if (44.0..54.0).contains(&r) || (r < 30.0 && (x + y) % 7 < 3) {
+            image::Rgb([200, 30, 40])
+        } else if (60..80).contains(&y) && (200..400).contains(&x) {
+            image::Rgb([150, 20, 30])
+        } else if [150u32, 190, 230].iter().any(|&l| (l..l + 10).contains(&y))
+            && (90..510).contains(&x)
+            && (x / 6) % 4 != 0
+        {
+            image::Rgb([70, 64, 60])
+        } else {
+            image::Rgb([253, 248, 232])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    let _ = img.write_to(&mut out, image::ImageFormat::Png);
+    out.into_inner()
 }

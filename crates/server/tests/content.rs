@@ -8,7 +8,8 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use common::TestApp;
 use huiji_server::demo::demo_id;
 use serde_json::{json, Value};
@@ -20,6 +21,7 @@ on_both_backends!(
     certificates_show_on_the_card_and_nobody_else_may_touch_an_item,
     bad_content_is_refused_with_its_reason,
     the_demo_shows_approved_content_on_the_hall_and_card,
+    pictures_are_the_owners_images_seen_by_reviewers_and_once_shown_by_all,
 );
 
 const ZHANG: &str = "13900000001"; // secretary of 南京医科大学工会
@@ -41,6 +43,36 @@ async fn post(t: &TestApp, token: &str, content: Value) -> (StatusCode, Value) {
         Some(json!({"id": Uuid::now_v7(), "content": content})),
     )
     .await
+}
+
+/// Uploads `bytes` as one of the caller's attachments; its id.
+async fn upload(t: &TestApp, token: &str, name: &str, bytes: &[u8]) -> String {
+    let req = Request::post(format!("/api/v1/attachments?name={name}"))
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/octet-stream")
+        .body(Body::from(bytes.to_vec()))
+        .unwrap();
+    let (s, v) = t.raw(req).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    v["id"].as_str().unwrap().to_owned()
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-a-picture";
+
+async fn picture(t: &TestApp, token: &str) -> String {
+    upload(t, token, "photo.png", PNG).await
+}
+
+/// The status of fetching attachment `id` as `token`.
+async fn fetch_status(t: &TestApp, token: &str, id: &str) -> StatusCode {
+    t.call(
+        "GET",
+        &format!("/api/v1/attachments/{id}"),
+        Some(token),
+        None,
+    )
+    .await
+    .0
 }
 
 /// The demo's own items (approved when the demo loads).
@@ -304,7 +336,7 @@ async fn certificates_show_on_the_card_and_nobody_else_may_touch_an_item(t: &Tes
         t,
         &member,
         json!({"kind": "certificate", "title": "2015年度广东省诚信示范企业", "holder": "清远网博信息技术有限公司",
-               "issuer": "广东省诚信示范企业评选委员会", "issued_on": "2015-12-24", "image": Uuid::now_v7()}),
+               "issuer": "广东省诚信示范企业评选委员会", "issued_on": "2015-12-24", "image": picture(t, &member).await}),
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{cert}");
@@ -471,7 +503,69 @@ async fn the_demo_shows_approved_content_on_the_hall_and_card(t: &TestApp) {
     let page = card_page(t, &member).await;
     assert!(page.contains("职工心理健康讲座（公益）"));
     assert!(page.contains("江苏省五一巾帼标兵"));
+    // The demo certificate's picture is a real PNG anyone signed in may see.
+    let img = demo_id("content:certificate-ouyang:image").to_string();
+    let other = t.login(HUANG).await;
+    assert_eq!(fetch_status(t, &other, &img).await, StatusCode::OK);
     // Loading the demo again adds nothing.
     huiji_server::demo::load(&t.state).await.unwrap();
     assert_eq!(t.count("content_items").await, DEMO_ITEMS.len() as i64);
+}
+
+async fn pictures_are_the_owners_images_seen_by_reviewers_and_once_shown_by_all(t: &TestApp) {
+    let member = t.login(OUYANG).await;
+    let sec = t.login(ZHANG).await;
+    let other = t.login(HUANG).await;
+    let mine = picture(t, &member).await;
+    let theirs = picture(t, &other).await;
+    let pdf = upload(t, &member, "letter.pdf", b"%PDF-1.4 a letter").await;
+
+    // Someone else's picture, a PDF, an id nobody uploaded: refused, nothing filed.
+    for (img, code) in [
+        (theirs.clone(), "ContentImageInvalid"),
+        (pdf, "ContentImageNotPicture"),
+        (Uuid::now_v7().to_string(), "ContentImageInvalid"),
+    ] {
+        let mut l = listing("带图的供应");
+        l["images"] = json!([img]);
+        let (s, v) = post(t, &member, l).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        assert_eq!(v["code"], code);
+    }
+    let (_, all) = t
+        .call("GET", "/api/v1/content/mine", Some(&member), None)
+        .await;
+    assert!(all
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["item"]["review"]["form"]["title"] != "带图的供应"));
+
+    let mut l = listing("带图的供应");
+    l["images"] = json!([mine]);
+    let (s, item) = post(t, &member, l).await;
+    assert_eq!(s, StatusCode::CREATED, "{item}");
+    // Under review: the reviewer sees the picture, another member does not.
+    assert_eq!(fetch_status(t, &sec, &mine).await, StatusCode::OK);
+    assert_eq!(fetch_status(t, &other, &mine).await, StatusCode::NOT_FOUND);
+    decide(t, &sec, &item, json!({"action": "approve"})).await;
+    // On show: anyone signed in sees it; off the shelf, nobody but the owner.
+    assert_eq!(fetch_status(t, &other, &mine).await, StatusCode::OK);
+    let id = item["id"].as_str().unwrap();
+    let (s, _) = t
+        .call(
+            "PUT",
+            &format!("/api/v1/content/{id}/shelf"),
+            Some(&member),
+            Some(json!({"on_shelf": false})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(fetch_status(t, &other, &mine).await, StatusCode::NOT_FOUND);
+    assert_eq!(fetch_status(t, &member, &mine).await, StatusCode::OK);
+    // The other member's own picture was never shown: still theirs alone.
+    assert_eq!(
+        fetch_status(t, &member, &theirs).await,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -5,6 +5,7 @@ pub mod app;
 pub mod auth;
 pub mod card;
 pub mod checkpoint;
+pub mod content;
 pub mod dues;
 pub mod home;
 pub mod institution;

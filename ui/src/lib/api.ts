@@ -6,6 +6,11 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   CardScreen,
+  ContentForm,
+  HallFilter,
+  HallScreen,
+  MyContentScreen,
+  MyItem,
   CardSettings,
   ActivityUnit,
   ActivityView,
@@ -259,6 +264,14 @@ export interface Backend {
   card_save(settings: CardSettings): Promise<CardScreen>;
   card_share(): Promise<CardScreen>;
   card_revoke(): Promise<CardScreen>;
+  /** Community content (供需大厅, 荣誉证书, 专家库, 风采): the hall and the member's own posts. */
+  content_hall(filter: HallFilter): Promise<HallScreen>;
+  content_mine(): Promise<MyContentScreen>;
+  /** `id` is made once per form, so a retry files nothing twice. */
+  content_post(id: string, form: ContentForm): Promise<MyItem>;
+  content_edit(id: string, form: ContentForm): Promise<MyItem>;
+  content_shelf(id: string, onShelf: boolean): Promise<MyItem>;
+  content_delete(id: string): Promise<MyItem>;
 
   // Events, questionnaires/votes and lotteries (活动, 问卷/投票, 抽奖; seed 004 §七, §八, §十一).
   /** Events the caller may attend or manages (this device's copy): upcoming and ongoing first. */
@@ -486,6 +499,12 @@ export const tauriBackend: Backend = {
   card_save: (settings) => call("card_save", { settings }),
   card_share: () => call("card_share"),
   card_revoke: () => call("card_revoke"),
+  content_hall: (filter) => call("content_hall", { filter }),
+  content_mine: () => call("content_mine"),
+  content_post: (id, form) => call("content_post", { id, form }),
+  content_edit: (id, form) => call("content_edit", { id, form }),
+  content_shelf: (id, onShelf) => call("content_shelf", { id, onShelf }),
+  content_delete: (id) => call("content_delete", { id }),
   activities: () => call("activities"),
   activity_detail: (id) => call("activity_detail", { id }),
   my_activities: () => call("my_activities"),

@@ -896,3 +896,110 @@ qr_svg: string | null,
  * Shown from the device's copy: the server could not be reached.
  */
 offline: boolean, };
+export type ContentKind = "listing" | "certificate" | "expert" | "member_showcase" | "company_showcase";
+export type ListingSide = "supply" | "demand";
+export type ListingForm = { side: ListingSide, title: string, 
+/**
+ * 分类, e.g. 品牌设计.
+ */
+category?: string, company?: string, 
+/**
+ * Free text: "面议", "5000元/套".
+ */
+price?: string, description?: string, 
+/**
+ * 截止时间, YYYY-MM-DD.
+ */
+valid_until?: string, 
+/**
+ * Uploaded pictures (attachment ids), at most nine.
+ */
+images?: Array<string>, };
+export type CertificateForm = { 
+/**
+ * e.g. 2015年度广东省诚信示范企业.
+ */
+title: string, 
+/**
+ * 授予: the company or person it was given to.
+ */
+holder: string, 
+/**
+ * 颁发单位.
+ */
+issuer: string, 
+/**
+ * 颁发日期, YYYY-MM-DD.
+ */
+issued_on: string, 
+/**
+ * 证书编号.
+ */
+number?: string, 
+/**
+ * 有效期, free text ("五年").
+ */
+validity?: string, 
+/**
+ * The scan or photo of the certificate (an attachment id).
+ */
+image: string, };
+export type ExpertForm = { name: string, 
+/**
+ * 专业领域.
+ */
+field: string, 
+/**
+ * 职称.
+ */
+title?: string, organisation?: string, bio?: string, photo?: string, };
+export type MemberShowcaseForm = { 
+/**
+ * 个人简介.
+ */
+intro: string, photos?: Array<string>, };
+export type CompanyShowcaseForm = { name: string, 
+/**
+ * 行业.
+ */
+industry?: string, intro?: string, address?: string, website?: string, logo?: string, };
+export type ContentForm = { "kind": "listing" } & ListingForm | { "kind": "certificate" } & CertificateForm | { "kind": "expert" } & ExpertForm | { "kind": "member_showcase" } & MemberShowcaseForm | { "kind": "company_showcase" } & CompanyShowcaseForm;
+export type Shown = { rev: number, form: ContentForm, 
+/**
+ * Unix ms.
+ */
+approved_at: number, approved_by: string, };
+export type ReviewState = "pending" | "refused";
+export type Review = { rev: number, form: ContentForm, state: ReviewState, 
+/**
+ * Unix ms.
+ */
+submitted_at: number, reason?: string, };
+export type ContentItem = { kind: ContentKind, owner_id: string, 
+/**
+ * The last revision number given out.
+ */
+rev: number, shown?: Shown, review?: Review, 
+/**
+ * 上架: the owner shows the approved version (a new item goes on the shelf when it
+ * is first approved).
+ */
+on_shelf: boolean, deleted: boolean, };
+export type ContentStatus = "reviewing" | "refused" | "shown" | "shown_edit_reviewing" | "shown_edit_refused" | "off_shelf" | "deleted";
+export type MyItem = { id: string, item: ContentItem, status: ContentStatus, status_label: string, 
+/**
+ * The engine's request for the version under review, while it waits.
+ */
+request_id?: string, };
+export type HallItem = { id: string, kind: ContentKind, owner_name: string, unit_name: string, content: ContentForm, 
+/**
+ * Unix ms.
+ */
+approved_at: number, };
+export type HallFilter = { kind?: ContentKind, side?: ListingSide, };
+export type HallScreen = { items: Array<HallItem>, 
+/**
+ * Shown from the device's copy: the server could not be reached.
+ */
+offline: boolean, };
+export type MyContentScreen = { items: Array<MyItem>, offline: boolean, };

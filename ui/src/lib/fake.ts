@@ -9,6 +9,11 @@ import type {
   AssistedInput,
   AssistedResultView,
   CardScreen,
+  ContentForm,
+  HallFilter,
+  HallScreen,
+  MyContentScreen,
+  MyItem,
   CardSettings,
   AttendanceView,
   CheckpointStatusView,
@@ -73,6 +78,7 @@ import {
 import { FakeWorkflow, type Ctx } from "./fakeWorkflow";
 import { FakeDues } from "./fakeDues";
 import { FakeCard } from "./fakeCard";
+import { FakeContent } from "./fakeContent";
 import { FakeActivities } from "./fakeActivities";
 import type {
   ActivityUnit,
@@ -211,6 +217,8 @@ export class FakeBackend implements Backend {
   /** Dues and payments: orders (shared with the approval engine), payments, rules. */
   dues: FakeDues;
   card: FakeCard;
+  /** Community content: posts, their review, the hall. */
+  content: FakeContent;
   /** Events, questionnaires/votes and lotteries. */
   acts: FakeActivities;
   /** Links and files the app asked the system to open. */
@@ -239,6 +247,11 @@ export class FakeBackend implements Backend {
       return { name: a?.real_name ?? null, title: "工会干事", company: "南京医科大学第一附属医院", phone: "13800000001" };
     });
     this.acts = new FakeActivities(() => this.wf.units);
+    this.content = new FakeContent(() => {
+      const a = this.info.session?.account;
+      const unit = a ? (this.wf.live(a.id)[0]?.unit_name ?? null) : null;
+      return { id: a?.id ?? "", name: a?.real_name ?? a?.org_name ?? "", unit };
+    });
     if (opts.orgNeedsProfile) {
       const org = this.accounts.find((a) => a.session.account.kind === "organisation");
       if (org) org.session.account.needs_profile = true;
@@ -1478,6 +1491,55 @@ export class FakeBackend implements Backend {
       this.session();
       if (!this.status.online) throw err("CardNeedsNetwork", "修改或分享名片需要联网，请连接网络后再试");
       return this.card.revoke();
+    });
+  }
+
+  // ------------------------------------------------------------ community content
+
+  content_hall(filter: HallFilter): Promise<HallScreen> {
+    return this.run("content_hall", [filter], () => {
+      this.session();
+      return { items: this.content.hall(filter), offline: !this.status.online };
+    });
+  }
+
+  content_mine(): Promise<MyContentScreen> {
+    return this.run("content_mine", [], () => {
+      this.session();
+      return { items: this.content.mine(), offline: !this.status.online };
+    });
+  }
+
+  private contentOnline() {
+    this.session();
+    if (!this.status.online) throw err("ContentNeedsNetwork", "发布、修改、上下架或删除需要联网，请连接网络后再试");
+  }
+
+  content_post(id: string, form: ContentForm): Promise<MyItem> {
+    return this.run("content_post", [id, json(form)], () => {
+      this.contentOnline();
+      return this.content.post(id, form);
+    });
+  }
+
+  content_edit(id: string, form: ContentForm): Promise<MyItem> {
+    return this.run("content_edit", [id, json(form)], () => {
+      this.contentOnline();
+      return this.content.edit(id, form);
+    });
+  }
+
+  content_shelf(id: string, onShelf: boolean): Promise<MyItem> {
+    return this.run("content_shelf", [id, onShelf], () => {
+      this.contentOnline();
+      return this.content.shelf(id, onShelf);
+    });
+  }
+
+  content_delete(id: string): Promise<MyItem> {
+    return this.run("content_delete", [id], () => {
+      this.contentOnline();
+      return this.content.remove(id);
     });
   }
 

@@ -10,6 +10,7 @@ import { duesEn, duesZh } from "./i18n.dues";
 import { duesAdminEn, duesAdminZh } from "./i18n.duesAdmin";
 import { activitiesEn, activitiesZh } from "./i18n.activities";
 import { cardEn, cardZh } from "./i18n.card";
+import { communityEn, communityZh } from "./i18n.community";
 import { activitiesAdminEn, activitiesAdminZh } from "./i18n.activitiesAdmin";
 import { workflowEn, workflowZh } from "./i18n.workflow";
 
@@ -354,6 +355,7 @@ const zh = {
   ...duesAdminZh,
   ...activitiesZh,
   ...cardZh,
+  ...communityZh,
   ...activitiesAdminZh,
 } as const;
 
@@ -697,6 +699,7 @@ const en: Record<MessageKey, string> = {
   ...duesAdminEn,
   ...activitiesEn,
   ...cardEn,
+  ...communityEn,
   ...activitiesAdminEn,
 };
 

@@ -17,6 +17,7 @@ use super::{tidy, tidy_max};
 use crate::error::{DomainError, Result};
 
 /// What kind of reviewed content an item is.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContentKind {
@@ -69,6 +70,7 @@ impl ContentKind {
 // ---------------------------------------------------------------- the forms
 
 /// 供应 or 需求.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ListingSide {
@@ -76,6 +78,7 @@ pub enum ListingSide {
     Demand,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListingForm {
@@ -83,22 +86,29 @@ pub struct ListingForm {
     pub title: String,
     /// 分类, e.g. 品牌设计.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub category: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub company: Option<String>,
     /// Free text: "面议", "5000元/套".
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub price: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub description: Option<String>,
     /// 截止时间, YYYY-MM-DD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub valid_until: Option<String>,
     /// Uploaded pictures (attachment ids), at most nine.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<Uuid>>", optional))]
     pub images: Vec<Uuid>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateForm {
@@ -112,14 +122,17 @@ pub struct CertificateForm {
     pub issued_on: String,
     /// 证书编号.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub number: Option<String>,
     /// 有效期, free text ("五年").
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub validity: Option<String>,
     /// The scan or photo of the certificate (an attachment id).
     pub image: Uuid,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExpertForm {
@@ -128,42 +141,55 @@ pub struct ExpertForm {
     pub field: String,
     /// 职称.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub organisation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub bio: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub photo: Option<Uuid>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemberShowcaseForm {
     /// 个人简介.
     pub intro: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<Uuid>>", optional))]
     pub photos: Vec<Uuid>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CompanyShowcaseForm {
     pub name: String,
     /// 行业.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub industry: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub intro: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub website: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub logo: Option<Uuid>,
 }
 
 /// A version of an item's content, by kind.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ContentForm {
@@ -369,6 +395,7 @@ pub fn parse(v: &serde_json::Value) -> Result<ContentForm> {
 
 /// The form of a `content` request in the approval engine: which item, which of its
 /// revisions, and that revision's text (what the reviewer decides on).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContentReview {
@@ -380,15 +407,18 @@ pub struct ContentReview {
 // ---------------------------------------------------------------- the item
 
 /// The version the public sees.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shown {
     pub rev: u32,
     pub form: ContentForm,
     /// Unix ms.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub approved_at: i64,
     pub approved_by: Uuid,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewState {
@@ -399,18 +429,22 @@ pub enum ReviewState {
 }
 
 /// The version under review, or the last refused one.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Review {
     pub rev: u32,
     pub form: ContentForm,
     pub state: ReviewState,
     /// Unix ms.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub submitted_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub reason: Option<String>,
 }
 
 /// A reviewed item (the body of its record).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContentItem {
     pub kind: ContentKind,
@@ -418,8 +452,10 @@ pub struct ContentItem {
     /// The last revision number given out.
     pub rev: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub shown: Option<Shown>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub review: Option<Review>,
     /// 上架: the owner shows the approved version (a new item goes on the shelf when it
     /// is first approved).
@@ -429,6 +465,7 @@ pub struct ContentItem {
 }
 
 /// Where an item stands, for lists and badges.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContentStatus {
@@ -645,6 +682,36 @@ impl ContentItem {
         self.on_shelf = false;
         self.review = None;
     }
+}
+
+// ---------------------------------------------------------------- views
+
+/// The owner's view of an item: both versions and where it stands.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyItem {
+    pub id: Uuid,
+    pub item: ContentItem,
+    pub status: ContentStatus,
+    pub status_label: String,
+    /// The engine's request for the version under review, while it waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub request_id: Option<Uuid>,
+}
+
+/// An item as the hall (and anyone signed in) sees it: the shown version only.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HallItem {
+    pub id: Uuid,
+    pub kind: ContentKind,
+    pub owner_name: String,
+    pub unit_name: String,
+    pub content: ContentForm,
+    /// Unix ms.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub approved_at: i64,
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 pub mod activities;
 pub mod card;
 mod checkpoint;
+pub mod content;
 mod core;
 pub mod dues;
 mod home;

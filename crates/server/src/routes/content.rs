@@ -9,7 +9,9 @@ use axum::{Json, Router};
 use uuid::Uuid;
 
 use crate::auth::AuthUser;
-use crate::content::{self, EditContent, HallItem, HallQuery, MyItem, NewContent, ShelfRequest};
+use huiji_domain::community::content::{HallItem, MyItem};
+
+use crate::content::{self, EditContent, HallQuery, NewContent, ShelfRequest};
 use crate::error::Result;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
