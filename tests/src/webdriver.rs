@@ -441,6 +441,20 @@ pub async fn click(s: &Session, css: &str) {
     s.click(&e).await;
 }
 
+/// Clicks the first element matching `css` whose text contains `text`, once there is one.
+pub async fn click_text(s: &Session, css: &str, text: &str) {
+    let script = format!(
+        "(function(){{var es=document.querySelectorAll({css:?});for(var i=0;i<es.length;i++){{if(es[i].textContent.indexOf({text:?})>=0){{es[i].scrollIntoView();es[i].click();return true;}}}}return false;}})()"
+    );
+    for _ in 0..60 {
+        if s.exec(&script).await == Value::Bool(true) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    panic!("no {css} containing {text}");
+}
+
 /// Sets a <select> (or input) by script, as a person picking an option would, and tells
 /// Svelte's bindings.
 pub async fn choose(s: &Session, css: &str, js_value: &str) {

@@ -6,7 +6,8 @@
 //! to `test-output/e2e/workflow-*.png`.
 
 use huiji_tests::webdriver::{
-    missing_tools, open_app, out_dir, password_login, required, wait_online, Session, Xvfb,
+    click_text, missing_tools, open_app, out_dir, password_login, required, wait_online, Session,
+    Xvfb,
 };
 use huiji_tests::{login, ServerProcess};
 use serde_json::{json, Value};
@@ -18,20 +19,6 @@ const NJU_SECRETARY: &str = "13900000002"; // 李明华
 async fn click(s: &Session, css: &str) {
     let e = s.wait(css, 30).await;
     s.click(&e).await;
-}
-
-/// Clicks the first element matching `css` whose text contains `text`.
-async fn click_text(s: &Session, css: &str, text: &str) {
-    let script = format!(
-        "(function(){{var es=document.querySelectorAll({css:?});for(var i=0;i<es.length;i++){{if(es[i].textContent.indexOf({text:?})>=0){{es[i].scrollIntoView();es[i].click();return true;}}}}return false;}})()"
-    );
-    for _ in 0..60 {
-        if s.exec(&script).await == Value::Bool(true) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    }
-    panic!("no {css} containing {text}");
 }
 
 /// The join / transfer wizard from its first screen to 已提交.

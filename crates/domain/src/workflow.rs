@@ -964,7 +964,10 @@ pub fn apply(req: &RequestBody, actor: &Person, action: &Action, now: i64) -> Re
 pub fn allowed_actions(req: &RequestBody, who: Uuid) -> Vec<&'static str> {
     let mut out = Vec::new();
     let involved = req.participants().contains(&who);
-    if who == req.applicant.id {
+    // A content review is approved or refused; its owner changes it in their own pages
+    // (an edit or a delete withdraws the review there).
+    let content = req.kind == RequestKind::Content;
+    if who == req.applicant.id && !content {
         match req.state {
             RequestState::Submitted if !req.has_decision() => out.push("withdraw"),
             RequestState::Returned => {
@@ -977,6 +980,9 @@ pub fn allowed_actions(req: &RequestBody, who: Uuid) -> Vec<&'static str> {
     if let Some(step) = req.current_step() {
         if step.is_approver(who) && !step.has_voted(who) {
             out.extend(["approve", "reject", "send_back", "delegate", "transfer"]);
+            if content {
+                out.retain(|a| *a != "send_back");
+            }
         }
         if step
             .delegations

@@ -1148,6 +1148,9 @@ async fn prepare_action(
     {
         return Err(CONTENT_NO_SEND_BACK.into());
     }
+    if body.kind == RequestKind::Content && matches!(action, Action::Withdraw) {
+        return Err(huiji_domain::community::content::USE_CONTENT_PAGES.into());
+    }
     match &mut action {
         Action::Delegate { to, .. } | Action::Transfer { to, .. } => {
             let target = who(conn, to.id)

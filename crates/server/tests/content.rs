@@ -297,6 +297,25 @@ async fn a_refused_edit_keeps_the_shown_version(t: &TestApp) {
         (Some("rejected"), Some("ContentNoSendBack")),
         "{r}"
     );
+    // Nor withdrawn through the engine by its owner (an edit or a delete does that), and
+    // the request offers neither.
+    let r = decide(t, &member, &item, json!({"action": "withdraw"})).await;
+    assert_eq!(
+        (r["status"].as_str(), r["code"].as_str()),
+        (Some("rejected"), Some("UseContentPages")),
+        "{r}"
+    );
+    let req = request_of(t, &sec, &item["request_id"]).await;
+    let body: huiji_domain::workflow::RequestBody =
+        serde_json::from_value(req["body"].clone()).unwrap();
+    let approver = huiji_domain::workflow::allowed_actions(&body, body.steps[0].approvers[0].id);
+    assert!(
+        approver.contains(&"approve") && !approver.contains(&"send_back"),
+        "{approver:?}"
+    );
+    assert!(
+        !huiji_domain::workflow::allowed_actions(&body, body.applicant.id).contains(&"withdraw")
+    );
     decide(t, &sec, &item, json!({"action": "approve"})).await;
     let id = item["id"].as_str().unwrap().to_owned();
     let (_, edited) = t

@@ -9,6 +9,7 @@
 //! earns nothing for the silence.
 
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use crate::error::{DomainError, Result};
 
@@ -18,6 +19,9 @@ pub const MAX_GAP_MS: i64 = 30_000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Course {
     pub title: String,
+    /// 课程简介.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intro: Option<String>,
     /// 会员价 and 非会员价, in fen (0: free).
     pub member_price_fen: i64,
     pub non_member_price_fen: i64,
@@ -41,6 +45,12 @@ pub struct Course {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lesson {
     pub title: String,
+    /// The lesson's text (paragraphs separated by blank lines).
+    #[serde(default)]
+    pub body: String,
+    /// Its pictures (attachment ids of the course's author), shown after the text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<Uuid>,
     /// 达标要求: 阅读 N 秒.
     pub min_read_secs: u32,
     /// 可获得学分.
@@ -78,8 +88,15 @@ pub const LEARN_CLOSED: DomainError = DomainError::new(
     "Outside the course's learning time; reading is not counted",
 );
 
+pub const COURSE_TEXT_TOO_LONG: DomainError = DomainError::new(
+    "CourseTextTooLong",
+    "课程内容过长：名称不超过60字，简介不超过2000字，每节课正文不超过20000字、图片不超过9张，最多100节课",
+    "Course text is too long",
+);
+
 pub fn validate_course(c: &Course) -> Result<()> {
     let blank = |s: &str| super::tidy(s).is_none();
+    let len = |s: &str| s.chars().count();
     if blank(&c.title)
         || blank(&c.certificate_title)
         || c.lessons.is_empty()
@@ -88,6 +105,19 @@ pub fn validate_course(c: &Course) -> Result<()> {
         || c.non_member_price_fen < 0
     {
         return Err(COURSE_INVALID);
+    }
+    if len(&c.title) > 60
+        || len(&c.certificate_title) > 60
+        || c.intro.as_deref().is_some_and(|i| len(i) > 2_000)
+        || c.lessons.len() > 100
+        || c.lessons.iter().any(|l| {
+            len(&l.title) > 60
+                || len(&l.body) > 20_000
+                || l.images.len() > 9
+                || l.min_read_secs > 86_400
+        })
+    {
+        return Err(COURSE_TEXT_TOO_LONG);
     }
     let total: u32 = c.lessons.iter().map(|l| l.credits).sum();
     if c.pass_score > total {
@@ -127,38 +157,57 @@ impl Course {
     }
 }
 
+/// A lesson page's state between two reports: when it last reported, and whether it was
+/// open and visible then.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadState {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<i64>,
+    #[serde(default)]
+    pub open: bool,
+    #[serde(default)]
+    pub visible: bool,
+}
+
+impl ReadState {
+    /// Takes one report and returns the reading time it earns: the stretch since the
+    /// last report if the page was open and visible through it, at most [`MAX_GAP_MS`].
+    /// A report older than the last one (a clock going back) earns nothing and changes
+    /// nothing.
+    pub fn report(&mut self, at: i64, sig: ReadSignal) -> i64 {
+        let mut earned = 0;
+        if let Some(prev) = self.at {
+            if at < prev {
+                return 0;
+            }
+            if self.open && self.visible {
+                earned = (at - prev).min(MAX_GAP_MS);
+            }
+        }
+        self.at = Some(at);
+        match sig {
+            ReadSignal::Open => {
+                self.open = true;
+                self.visible = true;
+            }
+            ReadSignal::Visible => self.visible = self.open,
+            ReadSignal::Hidden => self.visible = false,
+            ReadSignal::Beat => {}
+            ReadSignal::Close => {
+                self.open = false;
+                self.visible = false;
+            }
+        }
+        earned
+    }
+}
+
 /// The reading time the reports earn: the sum of the stretches between consecutive
 /// reports while the page was open and visible, each at most [`MAX_GAP_MS`]. Reports out
 /// of order (a clock going back) are ignored.
 pub fn visible_ms(reports: &[(i64, ReadSignal)]) -> i64 {
-    let (mut open, mut visible) = (false, false);
-    let mut last: Option<i64> = None;
-    let mut total = 0;
-    for &(at, sig) in reports {
-        if let Some(prev) = last {
-            if at < prev {
-                continue;
-            }
-            if open && visible {
-                total += (at - prev).min(MAX_GAP_MS);
-            }
-        }
-        last = Some(at);
-        match sig {
-            ReadSignal::Open => {
-                open = true;
-                visible = true;
-            }
-            ReadSignal::Visible => visible = open,
-            ReadSignal::Hidden => visible = false,
-            ReadSignal::Beat => {}
-            ReadSignal::Close => {
-                open = false;
-                visible = false;
-            }
-        }
-    }
-    total
+    let mut st = ReadState::default();
+    reports.iter().map(|&(at, sig)| st.report(at, sig)).sum()
 }
 
 /// Where a learner stands in a course.
@@ -209,11 +258,14 @@ mod tests {
     fn w3c() -> Course {
         let l = |t: &str, s| Lesson {
             title: t.into(),
+            body: String::new(),
+            images: Vec::new(),
             min_read_secs: s,
             credits: 10,
         };
         Course {
             title: "W3C 教程".into(),
+            intro: None,
             member_price_fen: 0,
             non_member_price_fen: 0,
             enrol_from: None,
