@@ -16,6 +16,7 @@ pub mod dues;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod learning;
 pub mod metrics;
 pub mod openapi;
 pub mod pay;

@@ -418,6 +418,87 @@ pub fn poster_pdf(title: &str, subtitle: &str, qr: &str, caption: &str) -> Vec<u
 }
 
 /// One page with our two fonts around `content` (a content stream).
+/// What a completion certificate (结业证书) says.
+pub struct CertificateData<'a> {
+    pub title: &'a str,
+    pub name: &'a str,
+    pub course: &'a str,
+    pub issuer: &'a str,
+    pub date: &'a str,
+    pub number: &'a str,
+    pub verify_url: &'a str,
+}
+
+/// A completion certificate, A4 landscape: a double frame, the certificate's title, the
+/// learner and the course, the issuer and date, its number, and a QR of its verification
+/// page.
+pub fn certificate_pdf(d: &CertificateData) -> Vec<u8> {
+    let (w, h) = (A4_H, A4_W);
+    let mut c = Canvas {
+        ops: String::new(),
+        truncate: true,
+    };
+    c.ops += "0.75 0.56 0 RG 3 w ";
+    c.rect(24.0, 24.0, w - 48.0, h - 48.0);
+    c.ops += "S 1 w ";
+    c.rect(34.0, 34.0, w - 68.0, h - 68.0);
+    c.ops += "S 0 0 0 RG\n";
+    let mid = w / 2.0;
+    let span = w - 4.0 * MARGIN;
+    c.text(mid, h - 120.0, 34.0, span, Align::Center, d.title);
+    c.text(
+        mid,
+        h - 185.0,
+        20.0,
+        span,
+        Align::Center,
+        &format!("兹证明 {}", d.name),
+    );
+    c.text(
+        mid,
+        h - 225.0,
+        16.0,
+        span,
+        Align::Center,
+        &format!("已完成《{}》全部课程学习，成绩合格，准予结业。", d.course),
+    );
+    c.text(
+        MARGIN * 2.0,
+        150.0,
+        14.0,
+        span / 2.0,
+        Align::Left,
+        &format!("颁发单位：{}", d.issuer),
+    );
+    c.text(
+        MARGIN * 2.0,
+        125.0,
+        14.0,
+        span / 2.0,
+        Align::Left,
+        &format!("发证日期：{}", d.date),
+    );
+    c.text(
+        MARGIN * 2.0,
+        100.0,
+        12.0,
+        span / 2.0,
+        Align::Left,
+        &format!("证书编号：{}", d.number),
+    );
+    let size = 120.0;
+    c.qr(w - MARGIN * 2.0 - size, 200.0, size, d.verify_url);
+    c.text(
+        w - MARGIN * 2.0 - size / 2.0,
+        68.0,
+        10.0,
+        size + 40.0,
+        Align::Center,
+        "扫码验证证书真伪",
+    );
+    pdf_of(w, h, &c.ops, d.title)
+}
+
 fn pdf_of(page_w: f32, page_h: f32, content: &str, title: &str) -> Vec<u8> {
     let widths: Vec<String> = HELVETICA_WIDTHS.iter().map(u16::to_string).collect();
     let title_hex: String = title.encode_utf16().map(|u| format!("{u:04X}")).collect();

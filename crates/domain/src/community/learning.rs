@@ -16,24 +16,32 @@ use crate::error::{DomainError, Result};
 /// The longest stretch between two reports that still counts (the page beats every 10 s).
 pub const MAX_GAP_MS: i64 = 30_000;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Course {
     pub title: String,
     /// 课程简介.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub intro: Option<String>,
     /// 会员价 and 非会员价, in fen (0: free).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub member_price_fen: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub non_member_price_fen: i64,
     /// 报名时间 (Unix ms; `None`: 不限).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub enrol_from: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub enrol_until: Option<i64>,
     /// 学习时间.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub learn_from: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub learn_until: Option<i64>,
     /// 达标分数: the credits needed to pass.
     pub pass_score: u32,
@@ -42,6 +50,7 @@ pub struct Course {
     pub lessons: Vec<Lesson>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lesson {
     pub title: String,
@@ -50,6 +59,7 @@ pub struct Lesson {
     pub body: String,
     /// Its pictures (attachment ids of the course's author), shown after the text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<Uuid>>", optional))]
     pub images: Vec<Uuid>,
     /// 达标要求: 阅读 N 秒.
     pub min_read_secs: u32,
@@ -57,6 +67,7 @@ pub struct Lesson {
     pub credits: u32,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReadSignal {
@@ -248,6 +259,111 @@ pub fn progress(c: &Course, read_ms: &[i64]) -> Progress {
         score,
         passed: score >= c.pass_score,
     }
+}
+
+// ---------------------------------------------------------------- views
+
+/// One lesson's reading on the server: the time earned and the page's last report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonProgress {
+    pub read_ms: i64,
+    #[serde(default)]
+    pub state: ReadState,
+}
+
+/// A learner's enrolment as they (and the course's managers) see it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentView {
+    pub id: Uuid,
+    /// Paid (or free): the lessons can be read and count.
+    pub active: bool,
+    /// Whether the member price applied.
+    pub member: bool,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub price_fen: i64,
+    /// The order to pay while not active.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub order_id: Option<Uuid>,
+    /// Seconds read per lesson, in lesson order.
+    #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
+    pub read_secs: Vec<i64>,
+    pub done: Vec<bool>,
+    pub percent: u32,
+    pub score: u32,
+    pub passed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "number"))]
+    pub passed_at: Option<i64>,
+    /// 结业证书编号, once passed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub certificate_no: Option<String>,
+}
+
+/// A course in a list.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseSummary {
+    pub id: Uuid,
+    pub node_id: Uuid,
+    pub unit_name: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub intro: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub member_price_fen: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub non_member_price_fen: i64,
+    /// What the caller would pay (member price if they are a member under the course's unit).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub my_price_fen: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "number"))]
+    pub enrol_from: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "number"))]
+    pub enrol_until: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "number"))]
+    pub learn_from: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "number"))]
+    pub learn_until: Option<i64>,
+    pub lessons: u32,
+    pub total_credits: u32,
+    pub pass_score: u32,
+    pub certificate_title: String,
+    pub published: bool,
+    /// The caller may edit and publish it.
+    pub manage: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub enrolment: Option<EnrolmentView>,
+}
+
+/// A lesson as the learner sees it: the text and pictures once enrolled (and paid).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonView {
+    pub title: String,
+    pub min_read_secs: u32,
+    pub credits: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub body: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<Uuid>>", optional))]
+    pub images: Vec<Uuid>,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseDetail {
+    pub summary: CourseSummary,
+    pub lessons: Vec<LessonView>,
 }
 
 #[cfg(test)]

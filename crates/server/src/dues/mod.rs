@@ -195,6 +195,7 @@ pub async fn resettle(
         if let Some(row) = crate::events::registrations::on_order_paid(tx, &o.body, now).await? {
             rows.push(row);
         }
+        crate::learning::on_order_paid(tx, &o.body, now).await?;
     }
     Ok(rows)
 }

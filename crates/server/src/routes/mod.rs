@@ -7,6 +7,7 @@ pub mod dues;
 pub mod events;
 pub mod health;
 pub mod institution;
+pub mod learning;
 pub mod nodes;
 pub mod orgs;
 pub mod sync;

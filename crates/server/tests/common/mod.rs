@@ -252,6 +252,64 @@ impl TestApp {
             .collect()
     }
 
+    /// The raw body of a GET (a PDF, a page), signed in as `token` if given.
+    pub async fn get_bytes(&self, uri: &str, token: Option<&str>) -> (StatusCode, Vec<u8>) {
+        let mut b = Request::get(uri);
+        if let Some(t) = token {
+            b = b.header("authorization", format!("Bearer {t}"));
+        }
+        let resp = self
+            .router
+            .clone()
+            .oneshot(b.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = resp.status();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        (status, bytes)
+    }
+
+    /// A public page (no login) as text.
+    pub async fn get_text(&self, uri: &str) -> (StatusCode, String) {
+        let (s, b) = self.get_bytes(uri, None).await;
+        (s, String::from_utf8(b).unwrap())
+    }
+
+    /// Pays an order online in the sandbox: starts the payment as `token` and delivers
+    /// the provider's signed success notice.
+    pub async fn pay_online(&self, token: &str, order_id: &str, amount_fen: i64) {
+        use huiji_server::pay::sandbox;
+        let (s, started) = self
+            .call(
+                "POST",
+                "/api/v1/payments/online",
+                Some(token),
+                Some(serde_json::json!({"id": uuid::Uuid::now_v7(), "order_id": order_id})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{started}");
+        let otn = started["payment"]["body"]["out_trade_no"].as_str().unwrap();
+        let notice = sandbox::notice_of(otn, "SUCCESS", amount_fen, Some("SBX0042".into()), None);
+        let body = serde_json::to_vec(&notice).unwrap();
+        let key = self.state.sandbox_key().unwrap();
+        let headers = sandbox::signed_headers(&key, self.state.now(), &format!("n-{otn}"), &body);
+        let mut b = Request::builder()
+            .method("POST")
+            .uri("/api/v1/payments/notify/sandbox")
+            .header("content-type", "application/json");
+        for (name, v) in &headers {
+            b = b.header(name, v);
+        }
+        let (s, v) = self.raw(b.body(Body::from(body)).unwrap()).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         use sqlx::Row;
         sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
