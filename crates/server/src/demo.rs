@@ -286,6 +286,7 @@ pub async fn load(st: &AppState) -> Result<String> {
     crate::demo_dues::load(st).await?;
     crate::demo_events::load(st).await?;
     crate::content::load_demo(st).await?;
+    crate::learning::load_demo(st).await?;
     Ok(report())
 }
 

@@ -652,3 +652,106 @@ pub fn verify_page(v: Option<&Verified>) -> String {
          <body>{body}</body></html>"
     )
 }
+
+/// Whether attachment `id` is a picture of a lesson `user` may read (an active
+/// enrolment in its published course, or a manager of the course).
+pub async fn lesson_picture_for(st: &AppState, user: &AuthUser, id: Uuid) -> Result<bool> {
+    let mut conn = st.db.pool.acquire().await?;
+    let ids: Vec<String> = sqlx::query("SELECT id FROM courses WHERE body LIKE $1")
+        .bind(format!("%{id}%"))
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<std::result::Result<_, _>>()?;
+    for cid in ids {
+        let Some(c) = load_course(&mut conn, parse_uuid(&cid)?).await? else {
+            continue;
+        };
+        if !c.course.lessons.iter().any(|l| l.images.contains(&id)) {
+            continue;
+        }
+        if manages(user, &c) {
+            return Ok(true);
+        }
+        if c.published
+            && load_enrolment(&mut conn, c.id, user.id())
+                .await?
+                .is_some_and(|e| e.active)
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The demo's course: 南京医科大学工会's 职工心理健康基础, free for its members, ¥99 for
+/// anyone else, three lessons, published. Loaded once.
+pub async fn load_demo(st: &AppState) -> Result<()> {
+    use crate::demo::demo_id;
+    use huiji_domain::community::learning::Lesson;
+    let id = demo_id("course:心理健康基础");
+    let mut conn = st.db.writer.acquire().await?;
+    if load_course(&mut conn, id).await?.is_some() {
+        return Ok(());
+    }
+    let zhang = crate::accounts::find_by(st, "phone", "13900000001")
+        .await?
+        .map(|a| a.id)
+        .ok_or_else(|| ApiError::internal("demo secretary missing".into()))?;
+    let lesson = |title: &str, body: &str, secs: u32| Lesson {
+        title: title.into(),
+        body: body.into(),
+        images: Vec::new(),
+        min_read_secs: secs,
+        credits: 10,
+    };
+    let course = Course {
+        title: "职工心理健康基础".into(),
+        intro: Some("了解压力的来源，学会三种简单的自我调节方法。会员免费，非会员99元。".into()),
+        member_price_fen: 0,
+        non_member_price_fen: 9_900,
+        enrol_from: None,
+        enrol_until: None,
+        learn_from: None,
+        learn_until: None,
+        pass_score: 20,
+        certificate_title: "职工心理健康基础结业证书".into(),
+        lessons: vec![
+            lesson(
+                "认识工作压力",
+                "压力本身并不是坏事。适度的压力让人专注，过度而持久的压力才会损害健康。\n\n\
+                 常见的压力来源有：工作量、人际关系、角色不清和缺少掌控感。先写下最近一周让你紧张的三件事，\
+                 并给每件事的紧张程度打分（1—10分）。",
+                20,
+            ),
+            lesson(
+                "三种自我调节方法",
+                "一、腹式呼吸：吸气4秒，屏息2秒，呼气6秒，重复5次。\n\n\
+                 二、肌肉放松：从脚到头，依次绷紧每组肌肉5秒，再放松10秒。\n\n\
+                 三、记录与复盘：每天睡前用三句话记下今天做成的一件事。",
+                30,
+            ),
+            lesson(
+                "何时寻求帮助",
+                "如果连续两周以上情绪低落、失眠或食欲明显改变，请及时联系单位工会或专业心理咨询机构。\
+                 工会每月第一个周三下午提供免费心理咨询，可在「活动」中报名。",
+                30,
+            ),
+        ],
+    };
+    learning::validate_course(&course)?;
+    let now = st.now();
+    sqlx::query(
+        "INSERT INTO courses (id, node_id, body, published, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, 1, $4, $5, $5)",
+    )
+    .bind(id.to_string())
+    .bind(demo_id("南京医科大学工会").to_string())
+    .bind(serde_json::to_string(&course).map_err(internal)?)
+    .bind(zhang.to_string())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -8,8 +8,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use common::TestApp;
 use huiji_server::demo::demo_id;
 use serde_json::{json, Value};
@@ -45,22 +44,10 @@ async fn post(t: &TestApp, token: &str, content: Value) -> (StatusCode, Value) {
     .await
 }
 
-/// Uploads `bytes` as one of the caller's attachments; its id.
-async fn upload(t: &TestApp, token: &str, name: &str, bytes: &[u8]) -> String {
-    let req = Request::post(format!("/api/v1/attachments?name={name}"))
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "application/octet-stream")
-        .body(Body::from(bytes.to_vec()))
-        .unwrap();
-    let (s, v) = t.raw(req).await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    v["id"].as_str().unwrap().to_owned()
-}
-
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-a-picture";
 
 async fn picture(t: &TestApp, token: &str) -> String {
-    upload(t, token, "photo.png", PNG).await
+    t.upload(token, "photo.png", PNG).await
 }
 
 /// The status of fetching attachment `id` as `token`.
@@ -537,7 +524,7 @@ async fn pictures_are_the_owners_images_seen_by_reviewers_and_once_shown_by_all(
     let other = t.login(HUANG).await;
     let mine = picture(t, &member).await;
     let theirs = picture(t, &other).await;
-    let pdf = upload(t, &member, "letter.pdf", b"%PDF-1.4 a letter").await;
+    let pdf = t.upload(&member, "letter.pdf", b"%PDF-1.4 a letter").await;
 
     // Someone else's picture, a PDF, an id nobody uploaded: refused, nothing filed.
     for (img, code) in [

@@ -196,8 +196,25 @@ async fn reading_counts_only_while_the_lesson_is_open_and_visible_and_passing_is
 
 async fn a_non_member_pays_the_non_member_price_and_learns_once_paid(t: &TestApp) {
     let sec = t.login(ZHANG).await;
-    let id = published(t, &sec, course()).await;
+    let img = t
+        .upload(
+            &sec,
+            "diagram.png",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-a-diagram",
+        )
+        .await;
+    let mut c = course();
+    c["lessons"][0]["images"] = json!([img]);
+    let id = published(t, &sec, c).await;
     let other = t.login(HUANG).await;
+    let picture = |token: String| {
+        let img = img.clone();
+        async move {
+            t.get_bytes(&format!("/api/v1/attachments/{img}"), Some(&token))
+                .await
+                .0
+        }
+    };
     let (_, d) = t
         .call("GET", &format!("/api/v1/courses/{id}"), Some(&other), None)
         .await;
@@ -238,6 +255,8 @@ async fn a_non_member_pays_the_non_member_price_and_learns_once_paid(t: &TestApp
         (s, v["code"].clone()),
         (StatusCode::BAD_REQUEST, json!("CourseNotPaid"))
     );
+    // The lesson's picture is not theirs to see before paying.
+    assert_eq!(picture(other.clone()).await, StatusCode::NOT_FOUND);
     // Enrolling again is the same enrolment, not a second order.
     let (_, again) = t
         .call(
@@ -255,6 +274,8 @@ async fn a_non_member_pays_the_non_member_price_and_learns_once_paid(t: &TestApp
         .call("GET", &format!("/api/v1/courses/{id}"), Some(&other), None)
         .await;
     assert_eq!(d["summary"]["enrolment"]["active"], true, "{d}");
+    assert_eq!(d["lessons"][0]["images"], json!([img]));
+    assert_eq!(picture(other.clone()).await, StatusCode::OK);
     let v = read_for(t, &other, &id, 0, "open", 20).await;
     assert_eq!(v["done"][0], true, "{v}");
 }

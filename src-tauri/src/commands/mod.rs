@@ -9,5 +9,6 @@ pub mod content;
 pub mod dues;
 pub mod home;
 pub mod institution;
+pub mod learning;
 pub mod sync;
 pub mod workflow;

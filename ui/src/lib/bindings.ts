@@ -1003,3 +1003,80 @@ export type HallScreen = { items: Array<HallItem>,
  */
 offline: boolean, };
 export type MyContentScreen = { items: Array<MyItem>, offline: boolean, };
+export type Lesson = { title: string, 
+/**
+ * The lesson's text (paragraphs separated by blank lines).
+ */
+body: string, 
+/**
+ * Its pictures (attachment ids of the course's author), shown after the text.
+ */
+images?: Array<string>, 
+/**
+ * 达标要求: 阅读 N 秒.
+ */
+min_read_secs: number, 
+/**
+ * 可获得学分.
+ */
+credits: number, };
+export type Course = { title: string, 
+/**
+ * 课程简介.
+ */
+intro?: string, 
+/**
+ * 会员价 and 非会员价, in fen (0: free).
+ */
+member_price_fen: number, non_member_price_fen: number, 
+/**
+ * 报名时间 (Unix ms; `None`: 不限).
+ */
+enrol_from: number | null, enrol_until: number | null, 
+/**
+ * 学习时间.
+ */
+learn_from: number | null, learn_until: number | null, 
+/**
+ * 达标分数: the credits needed to pass.
+ */
+pass_score: number, 
+/**
+ * 结业证书's title, e.g. 高级程序员证书.
+ */
+certificate_title: string, lessons: Array<Lesson>, };
+export type ReadSignal = "open" | "visible" | "hidden" | "beat" | "close";
+export type EnrolmentView = { id: string, 
+/**
+ * Paid (or free): the lessons can be read and count.
+ */
+active: boolean, 
+/**
+ * Whether the member price applied.
+ */
+member: boolean, price_fen: number, 
+/**
+ * The order to pay while not active.
+ */
+order_id?: string, 
+/**
+ * Seconds read per lesson, in lesson order.
+ */
+read_secs: Array<number>, done: Array<boolean>, percent: number, score: number, passed: boolean, passed_at?: number, 
+/**
+ * 结业证书编号, once passed.
+ */
+certificate_no?: string, };
+export type CourseSummary = { id: string, node_id: string, unit_name: string, title: string, intro?: string, member_price_fen: number, non_member_price_fen: number, 
+/**
+ * What the caller would pay (member price if they are a member under the course's unit).
+ */
+my_price_fen: number, enrol_from?: number, enrol_until?: number, learn_from?: number, learn_until?: number, lessons: number, total_credits: number, pass_score: number, certificate_title: string, published: boolean, 
+/**
+ * The caller may edit and publish it.
+ */
+manage: boolean, enrolment?: EnrolmentView, };
+export type LessonView = { title: string, min_read_secs: number, credits: number, body?: string, images?: Array<string>, };
+export type CourseDetail = { summary: CourseSummary, lessons: Array<LessonView>, };
+export type CourseListScreen = { items: Array<CourseSummary>, offline: boolean, };
+export type CourseScreen = { course: CourseDetail, offline: boolean, };

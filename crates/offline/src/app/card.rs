@@ -50,17 +50,10 @@ impl AppCore {
 
     /// The caller's card: from the server, else the copy last seen.
     pub async fn my_card(&self) -> Result<CardScreen> {
-        let token = self.token()?;
-        let fetched: Result<MyCard> =
-            async { self.remote()?.get("/api/v1/card", Some(&token)).await }.await;
-        match fetched {
-            Ok(c) => self.card_screen(c, false),
-            Err(crate::Error::Network(e)) => match self.store().setting(KEY_CARD)? {
-                Some(s) => self.card_screen(serde_json::from_str(&s)?, true),
-                None => Err(offline_as(crate::Error::Network(e), CARD_NEEDS_NETWORK)),
-            },
-            Err(e) => Err(e),
-        }
+        let (card, offline) = self
+            .kept(KEY_CARD, "/api/v1/card", CARD_NEEDS_NETWORK)
+            .await?;
+        self.card_screen(card, offline)
     }
 
     /// Saves the layout, background, fields and wording (checked here first).

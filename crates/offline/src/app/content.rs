@@ -14,7 +14,7 @@ use ts_rs::TS;
 use super::dues::{bad_id, offline_as};
 use super::remote::query_value;
 use super::AppCore;
-use crate::{Error, Result};
+use crate::Result;
 
 const KEY_MINE: &str = "content_mine";
 
@@ -22,6 +22,12 @@ pub const CONTENT_NEEDS_NETWORK: DomainError = DomainError::new(
     "ContentNeedsNetwork",
     "发布、修改、上下架或删除需要联网，请连接网络后再试",
     "Posting, editing, shelving or deleting needs the network",
+);
+
+pub const CONTENT_NOT_KEPT: DomainError = DomainError::new(
+    "ContentNotKept",
+    "没有网络，本机也还没有保存过这些内容：请联网后打开一次",
+    "Offline, and nothing of this was kept on the device yet",
 );
 
 /// Which part of the hall: a kind, and for listings a side (供应 / 需求).
@@ -61,28 +67,6 @@ fn hall_key(f: &HallFilter) -> String {
 }
 
 impl AppCore {
-    /// A list from the server, kept under `key`; the kept copy when offline.
-    async fn kept<T: Serialize + serde::de::DeserializeOwned>(
-        &self,
-        key: &str,
-        path: &str,
-    ) -> Result<(T, bool)> {
-        let token = self.token()?;
-        let fetched: Result<T> = async { self.remote()?.get(path, Some(&token)).await }.await;
-        match fetched {
-            Ok(v) => {
-                self.store()
-                    .set_setting(key, Some(&serde_json::to_string(&v)?))?;
-                Ok((v, false))
-            }
-            Err(Error::Network(e)) => match self.store().setting(key)? {
-                Some(s) => Ok((serde_json::from_str(&s)?, true)),
-                None => Err(Error::Network(e)),
-            },
-            Err(e) => Err(e),
-        }
-    }
-
     /// What is on show, newest first.
     pub async fn content_hall(&self, f: &HallFilter) -> Result<HallScreen> {
         let mut q = Vec::new();
@@ -100,13 +84,15 @@ impl AppCore {
             ));
         }
         let path = format!("/api/v1/content?{}", q.join("&"));
-        let (items, offline) = self.kept(&hall_key(f), &path).await?;
+        let (items, offline) = self.kept(&hall_key(f), &path, CONTENT_NOT_KEPT).await?;
         Ok(HallScreen { items, offline })
     }
 
     /// The caller's own items, every status.
     pub async fn content_mine(&self) -> Result<MyContentScreen> {
-        let (items, offline) = self.kept(KEY_MINE, "/api/v1/content/mine").await?;
+        let (items, offline) = self
+            .kept(KEY_MINE, "/api/v1/content/mine", CONTENT_NOT_KEPT)
+            .await?;
         Ok(MyContentScreen { items, offline })
     }
 

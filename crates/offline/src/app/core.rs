@@ -379,6 +379,30 @@ impl AppCore {
         Ok(session)
     }
 
+    /// A signed-in GET whose answer is kept under `key`: the kept copy (and `true`) when
+    /// the server cannot be reached, `needs` when nothing was kept yet.
+    pub(crate) async fn kept<T: serde::Serialize + serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+        path: &str,
+        needs: huiji_domain::DomainError,
+    ) -> Result<(T, bool)> {
+        let token = self.token()?;
+        let fetched: Result<T> = async { self.remote()?.get(path, Some(&token)).await }.await;
+        match fetched {
+            Ok(v) => {
+                self.store
+                    .set_setting(key, Some(&serde_json::to_string(&v)?))?;
+                Ok((v, false))
+            }
+            Err(Error::Network(e)) => match self.store.setting(key)? {
+                Some(s) => Ok((serde_json::from_str(&s)?, true)),
+                None => Err(super::dues::offline_as(Error::Network(e), needs)),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
     /// Signs out: the token is revoked when the server can be reached, and the device
     /// forgets the account's data either way.
     pub async fn logout(&self) -> Result<AppInfo> {

@@ -10,6 +10,7 @@ mod core;
 pub mod dues;
 mod home;
 pub mod institution;
+pub mod learning;
 mod memberships;
 mod orgs;
 mod remote;

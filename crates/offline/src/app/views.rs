@@ -348,6 +348,7 @@ pub fn typescript_bindings() -> String {
     decls.extend(super::activities::views::decls(&cfg));
     decls.extend(super::card::decls(&cfg));
     decls.extend(super::content::decls(&cfg));
+    decls.extend(super::learning::decls(&cfg));
     let mut out = String::from(
         "// Generated from Rust by ts-rs (crates/offline/src/app/views.rs). Do not edit:\n\
          // run `UPDATE_BINDINGS=1 cargo test -p huiji-offline bindings` instead.\n\n",

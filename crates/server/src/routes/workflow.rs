@@ -351,6 +351,7 @@ pub async fn download(
     if owner != me.to_string()
         && !listed_for(&st, id, me).await?
         && !crate::content::shows_attachment(&st, id).await?
+        && !crate::learning::lesson_picture_for(&st, &user, id).await?
     {
         return Err(ApiError::not_found("附件"));
     }

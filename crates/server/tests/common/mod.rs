@@ -252,6 +252,18 @@ impl TestApp {
             .collect()
     }
 
+    /// Uploads `bytes` as one of the caller's attachments; its id.
+    pub async fn upload(&self, token: &str, name: &str, bytes: &[u8]) -> String {
+        let req = Request::post(format!("/api/v1/attachments?name={name}"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/octet-stream")
+            .body(Body::from(bytes.to_vec()))
+            .unwrap();
+        let (s, v) = self.raw(req).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v["id"].as_str().unwrap().to_owned()
+    }
+
     /// The raw body of a GET (a PDF, a page), signed in as `token` if given.
     pub async fn get_bytes(&self, uri: &str, token: Option<&str>) -> (StatusCode, Vec<u8>) {
         let mut b = Request::get(uri);
