@@ -7,6 +7,12 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   CardScreen,
   ContentForm,
+  Course,
+  CourseDetail,
+  CourseListScreen,
+  CourseScreen,
+  EnrolmentView,
+  ReadSignal,
   HallFilter,
   HallScreen,
   MyContentScreen,
@@ -272,6 +278,14 @@ export interface Backend {
   content_edit(id: string, form: ContentForm): Promise<MyItem>;
   content_shelf(id: string, onShelf: boolean): Promise<MyItem>;
   content_delete(id: string): Promise<MyItem>;
+  /** The learning platform (学习平台): courses, enrolment, reading reports, the certificate. */
+  courses_list(): Promise<CourseListScreen>;
+  course_get(id: string): Promise<CourseScreen>;
+  course_enrol(id: string): Promise<CourseDetail>;
+  course_read(id: string, lesson: number, signal: ReadSignal): Promise<EnrolmentView>;
+  course_certificate(id: string): Promise<SavedFile>;
+  course_save(id: string | null, nodeId: string, course: Course): Promise<CourseDetail>;
+  course_publish(id: string, published: boolean): Promise<CourseDetail>;
 
   // Events, questionnaires/votes and lotteries (活动, 问卷/投票, 抽奖; seed 004 §七, §八, §十一).
   /** Events the caller may attend or manages (this device's copy): upcoming and ongoing first. */
@@ -505,6 +519,13 @@ export const tauriBackend: Backend = {
   content_edit: (id, form) => call("content_edit", { id, form }),
   content_shelf: (id, onShelf) => call("content_shelf", { id, onShelf }),
   content_delete: (id) => call("content_delete", { id }),
+  courses_list: () => call("courses_list"),
+  course_get: (id) => call("course_get", { id }),
+  course_enrol: (id) => call("course_enrol", { id }),
+  course_read: (id, lesson, signal) => call("course_read", { id, lesson, signal }),
+  course_certificate: (id) => call("course_certificate", { id }),
+  course_save: (id, nodeId, course) => call("course_save", { id, nodeId, course }),
+  course_publish: (id, published) => call("course_publish", { id, published }),
   activities: () => call("activities"),
   activity_detail: (id) => call("activity_detail", { id }),
   my_activities: () => call("my_activities"),

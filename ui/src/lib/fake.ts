@@ -10,6 +10,12 @@ import type {
   AssistedResultView,
   CardScreen,
   ContentForm,
+  Course,
+  CourseDetail,
+  CourseListScreen,
+  CourseScreen,
+  EnrolmentView,
+  ReadSignal,
   HallFilter,
   HallScreen,
   MyContentScreen,
@@ -79,6 +85,7 @@ import { FakeWorkflow, type Ctx } from "./fakeWorkflow";
 import { FakeDues } from "./fakeDues";
 import { FakeCard } from "./fakeCard";
 import { FakeContent } from "./fakeContent";
+import { FakeLearning } from "./fakeLearning";
 import { FakeActivities } from "./fakeActivities";
 import type {
   ActivityUnit,
@@ -219,6 +226,8 @@ export class FakeBackend implements Backend {
   card: FakeCard;
   /** Community content: posts, their review, the hall. */
   content: FakeContent;
+  /** The learning platform: the demo course, enrolments, reading time. */
+  learning: FakeLearning;
   /** Events, questionnaires/votes and lotteries. */
   acts: FakeActivities;
   /** Links and files the app asked the system to open. */
@@ -247,6 +256,10 @@ export class FakeBackend implements Backend {
       return { name: a?.real_name ?? null, title: "工会干事", company: "南京医科大学第一附属医院", phone: "13800000001" };
     });
     this.acts = new FakeActivities(() => this.wf.units);
+    this.learning = new FakeLearning(() => {
+      const a = this.info.session?.account;
+      return { id: a?.id ?? "", member: a ? this.wf.live(a.id).length > 0 : false };
+    });
     this.content = new FakeContent(() => {
       const a = this.info.session?.account;
       const unit = a ? (this.wf.live(a.id)[0]?.unit_name ?? null) : null;
@@ -1540,6 +1553,62 @@ export class FakeBackend implements Backend {
     return this.run("content_delete", [id], () => {
       this.contentOnline();
       return this.content.remove(id);
+    });
+  }
+
+  // ------------------------------------------------------------ learning platform
+
+  private learningOnline() {
+    this.session();
+    if (!this.status.online) throw err("CourseNeedsNetwork", "报名、计入学习时长和下载证书需要联网，请连接网络后再试");
+  }
+
+  courses_list(): Promise<CourseListScreen> {
+    return this.run("courses_list", [], () => {
+      this.session();
+      return { items: this.learning.list(), offline: !this.status.online };
+    });
+  }
+
+  course_get(id: string): Promise<CourseScreen> {
+    return this.run("course_get", [id], () => {
+      this.session();
+      return { course: this.learning.detail(id), offline: !this.status.online };
+    });
+  }
+
+  course_enrol(id: string): Promise<CourseDetail> {
+    return this.run("course_enrol", [id], () => {
+      this.learningOnline();
+      return this.learning.enrol(id);
+    });
+  }
+
+  course_read(id: string, lesson: number, signal: ReadSignal): Promise<EnrolmentView> {
+    return this.run("course_read", [id, lesson, signal], () => {
+      this.learningOnline();
+      return this.learning.read(id, lesson, signal);
+    });
+  }
+
+  course_certificate(id: string): Promise<SavedFile> {
+    return this.run("course_certificate", [id], () => {
+      this.learningOnline();
+      return this.learning.certificate(id);
+    });
+  }
+
+  course_save(id: string | null, nodeId: string, course: Course): Promise<CourseDetail> {
+    return this.run("course_save", [id, nodeId, json(course)], () => {
+      this.learningOnline();
+      throw err("Forbidden", "没有权限");
+    });
+  }
+
+  course_publish(id: string, published: boolean): Promise<CourseDetail> {
+    return this.run("course_publish", [id, published], () => {
+      this.learningOnline();
+      throw err("Forbidden", "没有权限");
     });
   }
 

@@ -11,6 +11,7 @@ import { duesAdminEn, duesAdminZh } from "./i18n.duesAdmin";
 import { activitiesEn, activitiesZh } from "./i18n.activities";
 import { cardEn, cardZh } from "./i18n.card";
 import { communityEn, communityZh } from "./i18n.community";
+import { learningEn, learningZh } from "./i18n.learning";
 import { activitiesAdminEn, activitiesAdminZh } from "./i18n.activitiesAdmin";
 import { workflowEn, workflowZh } from "./i18n.workflow";
 
@@ -356,6 +357,7 @@ const zh = {
   ...activitiesZh,
   ...cardZh,
   ...communityZh,
+  ...learningZh,
   ...activitiesAdminZh,
 } as const;
 
@@ -700,6 +702,7 @@ const en: Record<MessageKey, string> = {
   ...activitiesEn,
   ...cardEn,
   ...communityEn,
+  ...learningEn,
   ...activitiesAdminEn,
 };
 
