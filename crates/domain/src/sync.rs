@@ -286,6 +286,35 @@ pub struct MemberBody {
 pub struct NoticeBody {
     pub title: String,
     pub content: String,
+    /// 通知 or 新闻.
+    #[serde(default)]
+    pub kind: NoticeKind,
+    /// The cover picture (an attachment id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover: Option<Uuid>,
+    /// 重要: every member under the node is told in their inbox (and by SMS unless they
+    /// turned it off).
+    #[serde(default)]
+    pub important: bool,
+}
+
+/// 通知 (a notice) or 新闻 (news).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    #[default]
+    Notice,
+    News,
+}
+
+impl NoticeKind {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            NoticeKind::Notice => "通知",
+            NoticeKind::News => "新闻",
+        }
+    }
 }
 
 /// A checkpoint scan or an assisted registration, as the scanner recorded it. It keeps

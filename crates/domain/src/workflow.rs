@@ -1662,6 +1662,9 @@ pub struct NotificationBody {
     /// The payment it is about (缴费确认、驳回).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<Uuid>,
+    /// The notice or news item it announces (重要通知).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_id: Option<Uuid>,
     pub at: i64,
 }
 

@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::cards::router())
         .merge(routes::content::router())
         .merge(routes::learning::router())
+        .merge(routes::notices::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/api/v1/openapi.json", get(openapi_json))

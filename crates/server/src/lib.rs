@@ -18,6 +18,7 @@ pub mod events;
 pub mod extract;
 pub mod learning;
 pub mod metrics;
+pub mod notices;
 pub mod openapi;
 pub mod pay;
 pub mod proof_image;

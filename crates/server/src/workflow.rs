@@ -596,6 +596,15 @@ pub struct Notice {
     pub title: String,
     pub text: String,
     pub sms: bool,
+    /// Which subscription setting (消息订阅) governs its SMS.
+    pub topic: Topic,
+}
+
+/// What an SMS is about, for the member's subscription settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    Approval,
+    Notice,
 }
 
 fn label(body: &RequestBody) -> String {
@@ -690,6 +699,7 @@ pub fn notices(outcome: &Outcome, action: &str, actor: &Person) -> Vec<Notice> {
             title: head.clone(),
             text: text.clone(),
             sms,
+            topic: Topic::Approval,
         })
         .collect()
 }
@@ -708,6 +718,7 @@ pub fn notice_rows(
                 text: n.text.clone(),
                 request_id: Some(request_id),
                 payment_id: None,
+                notice_id: None,
                 at: now,
             };
             Ok(row(
@@ -734,6 +745,20 @@ pub fn spawn_sms(st: &AppState, notices: Vec<Notice>) {
 /// Sends the SMS of `notices` now (see `spawn_sms`).
 pub async fn send_sms(st: &AppState, notices: &[Notice]) {
     for n in notices.iter().filter(|n| n.sms) {
+        let wanted = async {
+            let mut conn = st.db.pool.acquire().await?;
+            Ok::<_, ApiError>(
+                crate::notices::prefs_of(&mut conn, n.to)
+                    .await?
+                    .wants(n.topic),
+            )
+        }
+        .await;
+        match wanted {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => tracing::warn!(error = %e, "SMS preferences not read; sending"),
+        }
         let phone = async {
             let row = sqlx::query(
                 "SELECT a.phone, r.contact_phone FROM accounts a \

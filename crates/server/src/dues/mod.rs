@@ -244,6 +244,7 @@ pub fn payment_notice(p: &PaymentRec, title: &str, text: String, now: i64) -> Re
         text,
         request_id: None,
         payment_id: Some(p.rec.record.id),
+        notice_id: None,
         at: now,
     };
     Ok(ServerRow {

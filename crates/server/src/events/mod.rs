@@ -79,6 +79,7 @@ pub fn notice(
             text,
             request_id: None,
             payment_id: None,
+            notice_id: None,
             at: now,
         })?,
         audience: Vec::new(),

@@ -9,6 +9,7 @@ pub mod health;
 pub mod institution;
 pub mod learning;
 pub mod nodes;
+pub mod notices;
 pub mod orgs;
 pub mod sync;
 pub mod workflow;

@@ -352,6 +352,7 @@ pub async fn download(
         && !listed_for(&st, id, me).await?
         && !crate::content::shows_attachment(&st, id).await?
         && !crate::learning::lesson_picture_for(&st, &user, id).await?
+        && !crate::notices::is_cover(&st, id).await?
     {
         return Err(ApiError::not_found("附件"));
     }
