@@ -1668,6 +1668,26 @@ pub struct NotificationBody {
     pub at: i64,
 }
 
+/// 消息订阅: which SMS a member receives (the inbox always has everything).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct NotifyPrefs {
+    /// 重要通知 by SMS.
+    pub sms_notices: bool,
+    /// 审批进度 (submitted, approved, refused…) by SMS.
+    pub sms_approvals: bool,
+}
+
+impl Default for NotifyPrefs {
+    fn default() -> Self {
+        NotifyPrefs {
+            sms_notices: true,
+            sms_approvals: true,
+        }
+    }
+}
+
 // ---------------------------------------------------------------- organisation profile
 
 pub const UNIT_STATUSES: [&str; 4] = ["存续", "在业", "停业", "注销"];

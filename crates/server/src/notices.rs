@@ -8,7 +8,7 @@
 use huiji_domain::org::Action as Perm;
 use huiji_domain::sync::{validate_body, NoticeBody, NoticeKind, RecordKind, UNKNOWN_NODE};
 use huiji_domain::wire::Record;
-use huiji_domain::workflow::{MembershipBody, NotificationBody};
+use huiji_domain::workflow::{MembershipBody, NotificationBody, NotifyPrefs};
 use huiji_domain::DomainError;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
@@ -55,34 +55,6 @@ pub struct Published {
     pub record: Record,
     /// Inbox entries written (important notices only).
     pub notified: usize,
-}
-
-/// 消息订阅: which SMS a member receives (the inbox always has everything).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NotifyPrefs {
-    /// 重要通知 by SMS.
-    pub sms_notices: bool,
-    /// 审批进度 (submitted, approved, refused…) by SMS.
-    pub sms_approvals: bool,
-}
-
-impl Default for NotifyPrefs {
-    fn default() -> Self {
-        NotifyPrefs {
-            sms_notices: true,
-            sms_approvals: true,
-        }
-    }
-}
-
-impl NotifyPrefs {
-    pub fn wants(&self, topic: Topic) -> bool {
-        match topic {
-            Topic::Approval => self.sms_approvals,
-            Topic::Notice => self.sms_notices,
-        }
-    }
 }
 
 pub async fn prefs_of(conn: &mut AnyConnection, account: Uuid) -> Result<NotifyPrefs> {

@@ -607,6 +607,15 @@ pub enum Topic {
     Notice,
 }
 
+impl Topic {
+    pub fn wanted_by(self, p: &huiji_domain::workflow::NotifyPrefs) -> bool {
+        match self {
+            Topic::Approval => p.sms_approvals,
+            Topic::Notice => p.sms_notices,
+        }
+    }
+}
+
 fn label(body: &RequestBody) -> String {
     match body.kind {
         RequestKind::Service => body
@@ -747,11 +756,8 @@ pub async fn send_sms(st: &AppState, notices: &[Notice]) {
     for n in notices.iter().filter(|n| n.sms) {
         let wanted = async {
             let mut conn = st.db.pool.acquire().await?;
-            Ok::<_, ApiError>(
-                crate::notices::prefs_of(&mut conn, n.to)
-                    .await?
-                    .wants(n.topic),
-            )
+            let prefs = crate::notices::prefs_of(&mut conn, n.to).await?;
+            Ok::<_, ApiError>(n.topic.wanted_by(&prefs))
         }
         .await;
         match wanted {

@@ -10,5 +10,6 @@ pub mod dues;
 pub mod home;
 pub mod institution;
 pub mod learning;
+pub mod notices;
 pub mod sync;
 pub mod workflow;

@@ -7,6 +7,9 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   CardScreen,
   ContentForm,
+  NoticeForm,
+  NoticePublished,
+  NotifyPrefs,
   Course,
   CourseDetail,
   CourseListScreen,
@@ -280,6 +283,10 @@ export interface Backend {
   content_delete(id: string): Promise<MyItem>;
   /** The learning platform (学习平台): courses, enrolment, reading reports, the certificate. */
   courses_list(): Promise<CourseListScreen>;
+  /** News and notices: a secretary publishes; the member's SMS subscription settings. */
+  notice_publish(form: NoticeForm): Promise<NoticePublished>;
+  notify_prefs_get(): Promise<NotifyPrefs>;
+  notify_prefs_set(prefs: NotifyPrefs): Promise<NotifyPrefs>;
   course_get(id: string): Promise<CourseScreen>;
   course_enrol(id: string): Promise<CourseDetail>;
   course_read(id: string, lesson: number, signal: ReadSignal): Promise<EnrolmentView>;
@@ -520,6 +527,9 @@ export const tauriBackend: Backend = {
   content_shelf: (id, onShelf) => call("content_shelf", { id, onShelf }),
   content_delete: (id) => call("content_delete", { id }),
   courses_list: () => call("courses_list"),
+  notice_publish: (form) => call("notice_publish", { form }),
+  notify_prefs_get: () => call("notify_prefs_get"),
+  notify_prefs_set: (prefs) => call("notify_prefs_set", { prefs }),
   course_get: (id) => call("course_get", { id }),
   course_enrol: (id) => call("course_enrol", { id }),
   course_read: (id, lesson, signal) => call("course_read", { id, lesson, signal }),

@@ -15,7 +15,19 @@ export type AppInfo = { version: string, server_url: string, default_server_url:
 export type SmsSent = { retry_after_secs: number, dev_code: string | null, };
 export type FieldIssue = { field: string, code: string, message: string, };
 export type MembershipView = { id: string, unit_name: string, category: string | null, level: string | null, title: string | null, };
-export type NoticeView = { id: string, title: string, content: string, node_name: string, updated_at: number, };
+export type NoticeView = { id: string, title: string, content: string, node_name: string, updated_at: number, 
+/**
+ * 通知 or 新闻.
+ */
+kind: NoticeKind, 
+/**
+ * The cover picture (attachment id).
+ */
+cover: string | null, 
+/**
+ * 重要.
+ */
+important: boolean, };
 export type MemberHome = { memberships: Array<MembershipView>, notices: Array<NoticeView>, };
 export type UnitCount = { node_id: string, name: string, members: number, };
 export type SecretaryHome = { scope_name: string, member_count: number, 
@@ -1080,3 +1092,19 @@ export type LessonView = { title: string, min_read_secs: number, credits: number
 export type CourseDetail = { summary: CourseSummary, lessons: Array<LessonView>, };
 export type CourseListScreen = { items: Array<CourseSummary>, offline: boolean, };
 export type CourseScreen = { course: CourseDetail, offline: boolean, };
+export type NoticeKind = "notice" | "news";
+export type NotifyPrefs = { 
+/**
+ * 重要通知 by SMS.
+ */
+sms_notices: boolean, 
+/**
+ * 审批进度 (submitted, approved, refused…) by SMS.
+ */
+sms_approvals: boolean, };
+export type NoticeForm = { id: string, node_id: string, kind: NoticeKind, title: string, content: string, cover?: string, important: boolean, };
+export type NoticePublished = { id: string, 
+/**
+ * Members told in their inbox (important notices).
+ */
+notified: number, };

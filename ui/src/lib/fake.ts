@@ -10,6 +10,10 @@ import type {
   AssistedResultView,
   CardScreen,
   ContentForm,
+  NoticeForm,
+  NoticePublished,
+  NoticeView,
+  NotifyPrefs,
   Course,
   CourseDetail,
   CourseListScreen,
@@ -228,6 +232,9 @@ export class FakeBackend implements Backend {
   content: FakeContent;
   /** The learning platform: the demo course, enrolments, reading time. */
   learning: FakeLearning;
+  /** Notices published here (newest first), shown above the demo's. */
+  published: NoticeView[] = [];
+  notifyPrefs: NotifyPrefs = { sms_notices: true, sms_approvals: true };
   /** Events, questionnaires/votes and lotteries. */
   acts: FakeActivities;
   /** Links and files the app asked the system to open. */
@@ -484,7 +491,7 @@ export class FakeBackend implements Backend {
                 memberships: [
                   { id: "ms-o1", unit_name: "江苏省互联网协会", category: "单位会员", level: "副理事长单位", title: null },
                 ],
-                notices: SECRETARY_NOTICES,
+                notices: [...this.published, ...SECRETARY_NOTICES],
               }
             : session.account.needs_profile || !session.account.grants.length
               ? { memberships: [], notices: [] }
@@ -492,7 +499,7 @@ export class FakeBackend implements Backend {
                   memberships: [
                     { id: "ms-1", unit_name: "南京医科大学工会", category: "机关事业单位职工", level: null, title: "会员" },
                   ],
-                  notices: MEMBER_NOTICES,
+                  notices: [...this.published, ...MEMBER_NOTICES],
                 };
       } else if (session.home === "secretary") {
         summary.secretary = {
@@ -504,7 +511,7 @@ export class FakeBackend implements Backend {
             name,
             members: this.members.filter((m) => m.unit_name === name).length,
           })),
-          notices: SECRETARY_NOTICES,
+          notices: [...this.published, ...SECRETARY_NOTICES],
         };
       } else {
         summary.scanner = { ...this.scanner };
@@ -1553,6 +1560,48 @@ export class FakeBackend implements Backend {
     return this.run("content_delete", [id], () => {
       this.contentOnline();
       return this.content.remove(id);
+    });
+  }
+
+  // ------------------------------------------------------------ news and notices
+
+  notice_publish(form: NoticeForm): Promise<NoticePublished> {
+    return this.run("notice_publish", [json(form)], () => {
+      const session = this.session();
+      if (!this.status.online) throw err("NoticeNeedsNetwork", "发布通知和修改消息订阅需要联网，请连接网络后再试");
+      const title = form.title.trim();
+      if (!title || [...title].length > 100 || [...form.content].length > 10_000)
+        throw err("TitleInvalid", "标题需为1到100个字，正文不超过10000字");
+      const grant = session.account.grants.find((g) => g.node_id === form.node_id);
+      if (!grant) throw err("Forbidden", "没有在该组织发布通知的权限");
+      if (!this.published.some((n) => n.id === form.id))
+        this.published.unshift({
+          id: form.id,
+          title,
+          content: form.content.trim(),
+          node_name: grant.node_name ?? "",
+          updated_at: Date.now(),
+          kind: form.kind,
+          cover: form.cover ?? null,
+          important: form.important,
+        });
+      return { id: form.id, notified: form.important ? 3 : 0 };
+    });
+  }
+
+  notify_prefs_get(): Promise<NotifyPrefs> {
+    return this.run("notify_prefs_get", [], () => {
+      this.session();
+      return { ...this.notifyPrefs };
+    });
+  }
+
+  notify_prefs_set(prefs: NotifyPrefs): Promise<NotifyPrefs> {
+    return this.run("notify_prefs_set", [json(prefs)], () => {
+      this.session();
+      if (!this.status.online) throw err("NoticeNeedsNetwork", "发布通知和修改消息订阅需要联网，请连接网络后再试");
+      this.notifyPrefs = { ...prefs };
+      return { ...prefs };
     });
   }
 

@@ -175,6 +175,9 @@ export const MEMBER_NOTICES: NoticeView[] = [
       "各分工会：为做好会员实名制管理，请于3月31日前在“个人中心”核对本人姓名、身份证号和所在单位，如有变动请联系所在分工会。",
     node_name: "南京医科大学工会",
     updated_at: BASE - 2 * day,
+    kind: "notice",
+    cover: null,
+    important: false,
   },
   {
     id: "nt-2",
@@ -182,6 +185,9 @@ export const MEMBER_NOTICES: NoticeView[] = [
     content: "活动时间为4月12日上午9:00，地点为江宁校区体育场。请在“活动”中报名，名额有限，报满即止。",
     node_name: "南京医科大学工会",
     updated_at: BASE - 6 * day,
+    kind: "news",
+    cover: null,
+    important: true,
   },
   {
     id: "nt-3",
@@ -189,6 +195,9 @@ export const MEMBER_NOTICES: NoticeView[] = [
     content: "会员按本人工资收入的0.5%按月缴纳会费，由所在分工会统一收取，可在“我的会费”中查看缴纳记录。",
     node_name: "江苏省教科工会委员会",
     updated_at: BASE - 20 * day,
+    kind: "notice",
+    cover: null,
+    important: false,
   },
 ];
 
@@ -199,6 +208,9 @@ export const SECRETARY_NOTICES: NoticeView[] = [
     content: "请各会员单位于4月30日前完成年度会费缴纳，线下转账请上传凭证，由秘书处确认。",
     node_name: "江苏省互联网协会",
     updated_at: BASE - 1 * day,
+    kind: "notice",
+    cover: null,
+    important: false,
   },
   {
     id: "ns-2",
@@ -206,6 +218,9 @@ export const SECRETARY_NOTICES: NoticeView[] = [
     content: "会议定于4月8日在南京召开，请各理事单位确认参会人员。",
     node_name: "江苏省互联网协会",
     updated_at: BASE - 9 * day,
+    kind: "notice",
+    cover: null,
+    important: false,
   },
 ];
 

@@ -12,6 +12,7 @@ import { activitiesEn, activitiesZh } from "./i18n.activities";
 import { cardEn, cardZh } from "./i18n.card";
 import { communityEn, communityZh } from "./i18n.community";
 import { learningEn, learningZh } from "./i18n.learning";
+import { noticesEn, noticesZh } from "./i18n.notices";
 import { activitiesAdminEn, activitiesAdminZh } from "./i18n.activitiesAdmin";
 import { workflowEn, workflowZh } from "./i18n.workflow";
 
@@ -358,6 +359,7 @@ const zh = {
   ...cardZh,
   ...communityZh,
   ...learningZh,
+  ...noticesZh,
   ...activitiesAdminZh,
 } as const;
 
@@ -703,6 +705,7 @@ const en: Record<MessageKey, string> = {
   ...cardEn,
   ...communityEn,
   ...learningEn,
+  ...noticesEn,
   ...activitiesAdminEn,
 };
 

@@ -69,6 +69,9 @@ fn notices(c: &Connection, names: &NodeNames) -> Result<Vec<NoticeView>> {
             content: b.content,
             node_name: names.get(&node_id).cloned().unwrap_or_default(),
             updated_at,
+            kind: b.kind,
+            cover: b.cover.map(|c| c.to_string()),
+            important: b.important,
         });
     }
     Ok(out)

@@ -12,6 +12,7 @@ mod home;
 pub mod institution;
 pub mod learning;
 mod memberships;
+pub mod notices;
 mod orgs;
 mod remote;
 pub mod search;

@@ -63,6 +63,12 @@ pub struct NoticeView {
     pub node_name: String,
     #[ts(type = "number")]
     pub updated_at: i64,
+    /// 通知 or 新闻.
+    pub kind: huiji_domain::sync::NoticeKind,
+    /// The cover picture (attachment id).
+    pub cover: Option<String>,
+    /// 重要.
+    pub important: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -349,6 +355,7 @@ pub fn typescript_bindings() -> String {
     decls.extend(super::card::decls(&cfg));
     decls.extend(super::content::decls(&cfg));
     decls.extend(super::learning::decls(&cfg));
+    decls.extend(super::notices::decls(&cfg));
     let mut out = String::from(
         "// Generated from Rust by ts-rs (crates/offline/src/app/views.rs). Do not edit:\n\
          // run `UPDATE_BINDINGS=1 cargo test -p huiji-offline bindings` instead.\n\n",

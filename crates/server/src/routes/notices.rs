@@ -8,7 +8,9 @@ use axum::{Json, Router};
 use crate::auth::AuthUser;
 use crate::error::Result;
 use crate::extract::ApiJson;
-use crate::notices::{self, NotifyPrefs, PublishNotice, Published};
+use huiji_domain::workflow::NotifyPrefs;
+
+use crate::notices::{self, PublishNotice, Published};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
