@@ -3,7 +3,7 @@
 // counting reading time (community::learning::ReadState: only while open and visible, at
 // most 30 s between reports, on the backend's clock), the pass score and a certificate.
 
-import type { AppError, CourseDetail, CourseSummary, EnrolmentView, ReadSignal } from "./bindings";
+import type { AppError, Course, CourseDetail, CourseSummary, EnrolmentView, ReadSignal } from "./bindings";
 
 const err = (code: string, message: string): AppError => ({ code, message });
 export const MAX_GAP_MS = 30_000;
@@ -12,6 +12,11 @@ type State = { at: number | null; open: boolean; visible: boolean };
 type Lesson = { title: string; body: string; min_read_secs: number; credits: number };
 type FakeCourse = {
   id: string;
+  published: boolean;
+  enrol_from?: number | null;
+  enrol_until?: number | null;
+  learn_from?: number | null;
+  learn_until?: number | null;
   unit_name: string;
   title: string;
   intro: string;
@@ -52,6 +57,7 @@ export class FakeLearning {
   courses: FakeCourse[] = [
     {
       id: "0195a0c1-0000-7000-8000-00000000c0c1",
+      published: true,
       unit_name: "南京医科大学工会",
       title: "职工心理健康基础",
       intro: "了解压力的来源，学会三种简单的自我调节方法。会员免费，非会员99元。",
@@ -68,7 +74,7 @@ export class FakeLearning {
   ];
   enrolments = new Map<string, Enrolment>();
 
-  constructor(private me: () => { id: string; member: boolean }) {}
+  constructor(private me: () => { id: string; member: boolean; manage: boolean; unit: string }) {}
 
   private key(course: string) {
     return `${this.me().id}:${course}`;
@@ -115,19 +121,57 @@ export class FakeLearning {
       total_credits: c.lessons.reduce((s, l) => s + l.credits, 0),
       pass_score: c.pass_score,
       certificate_title: c.certificate_title,
-      published: true,
-      manage: false,
+      enrol_from: c.enrol_from ?? undefined,
+      enrol_until: c.enrol_until ?? undefined,
+      learn_from: c.learn_from ?? undefined,
+      learn_until: c.learn_until ?? undefined,
+      published: c.published,
+      manage: this.me().manage,
       enrolment: e ? this.view(c, e) : undefined,
     };
   }
 
   list(): CourseSummary[] {
-    return this.courses.map((c) => this.summary(c));
+    return this.courses.filter((c) => c.published || this.me().manage).map((c) => this.summary(c));
+  }
+
+  /** A secretary's new course or edit (the domain's validate_course checks). */
+  save(id: string | null, course: Course): CourseDetail {
+    if (!this.me().manage) throw err("Forbidden", "没有权限");
+    const blank = (x: string) => !x.trim();
+    if (blank(course.title) || blank(course.certificate_title) || course.lessons.length === 0 || course.lessons.some((l) => blank(l.title)))
+      throw err("CourseInvalid", "课程信息不完整：请填写课程名称、结业证书名称，至少一节课，价格不能为负");
+    if (course.pass_score > course.lessons.reduce((s, l) => s + l.credits, 0))
+      throw err("CoursePassScoreUnreachable", "达标分数高于全部课时学分之和，学员无法结业");
+    const c: FakeCourse = {
+      id: id ?? `course-${this.courses.length + 1}`,
+      published: id ? this.course(id).published : false,
+      unit_name: this.me().unit,
+      title: course.title.trim(),
+      intro: course.intro ?? "",
+      member_price_fen: course.member_price_fen,
+      non_member_price_fen: course.non_member_price_fen,
+      enrol_from: course.enrol_from,
+      enrol_until: course.enrol_until,
+      learn_from: course.learn_from,
+      learn_until: course.learn_until,
+      pass_score: course.pass_score,
+      certificate_title: course.certificate_title.trim(),
+      lessons: course.lessons.map((l) => ({ title: l.title.trim(), body: l.body, min_read_secs: l.min_read_secs, credits: l.credits })),
+    };
+    this.courses = id ? this.courses.map((x) => (x.id === id ? c : x)) : [c, ...this.courses];
+    return this.detail(c.id);
+  }
+
+  publish(id: string, on: boolean): CourseDetail {
+    if (!this.me().manage) throw err("Forbidden", "没有权限");
+    this.course(id).published = on;
+    return this.detail(id);
   }
 
   detail(id: string): CourseDetail {
     const c = this.course(id);
-    const open = this.enrolments.get(this.key(id))?.active ?? false;
+    const open = this.me().manage || (this.enrolments.get(this.key(id))?.active ?? false);
     return {
       summary: this.summary(c),
       lessons: c.lessons.map((l) => ({
