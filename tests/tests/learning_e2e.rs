@@ -84,7 +84,9 @@ async fn news_reaches_the_member_and_a_lesson_read_in_the_app_counts() {
     click(&s, "[data-testid=lesson-back]").await;
     let first = s.wait("[data-testid=course-lesson]", 20).await;
     assert_eq!(s.attr(&first, "data-done").await.as_deref(), Some("true"));
-    let progress = s.text(&s.wait("[data-testid=course-progress]", 20).await).await;
+    let progress = s
+        .text(&s.wait("[data-testid=course-progress]", 20).await)
+        .await;
     assert!(progress.contains("得分 10"), "{progress}");
     s.quit().await;
     drop(server);
