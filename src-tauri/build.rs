@@ -48,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "content_edit",
     "content_shelf",
     "content_delete",
+    "member_showcases",
     "courses_list",
     "course_get",
     "course_enrol",

@@ -128,6 +128,7 @@ pub fn run() {
             commands::content::content_edit,
             commands::content::content_shelf,
             commands::content::content_delete,
+            commands::content::member_showcases,
             commands::learning::courses_list,
             commands::learning::course_get,
             commands::learning::course_enrol,

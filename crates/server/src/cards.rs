@@ -7,7 +7,6 @@
 
 use hmac::{Hmac, Mac};
 use huiji_domain::community::card::{self, CardField, CardSettings, CardSource, CardView, MyCard};
-use huiji_domain::workflow::{JoinForm, RequestBody, RequestKind};
 use huiji_domain::DomainError;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -16,7 +15,6 @@ use uuid::Uuid;
 use crate::error::{ApiError, Result};
 use crate::receipt::html_escape as esc;
 use crate::state::AppState;
-use crate::workflow::{from_json, get_record, live_memberships};
 
 pub const CARD_NOT_FOUND: DomainError = DomainError::new(
     "CardNotFound",
@@ -72,37 +70,22 @@ async fn stored(st: &AppState, account: Uuid) -> Result<Option<Stored>> {
 }
 
 /// What the server holds for the card: the name, the phone, the latest live
-/// membership's 职务 and the company its join form gave.
+/// membership's 职务 and the company its join form gave (`showcases::profile`).
 async fn source(st: &AppState, account: Uuid) -> Result<CardSource> {
     let acc = crate::accounts::get(st, account).await?;
     if acc.kind != "person" {
         return Err(PERSONS_ONLY.into());
     }
     let mut conn = st.db.pool.acquire().await?;
-    let live = live_memberships(&mut conn, account).await?;
-    // The join form's company and the post held there (担任职务); else the position in
-    // the organisation (the membership's 职务).
-    let (mut title, mut company) = (None, None);
-    for (_, m) in &live {
-        if let Some(rid) = m.request_id.filter(|_| company.is_none()) {
-            if let Some(r) = get_record(&mut conn, rid).await? {
-                let body: RequestBody = from_json(&r.record.body)?;
-                if body.kind == RequestKind::Join {
-                    if let Ok(f) = serde_json::from_value::<JoinForm>(body.form) {
-                        company = f.company;
-                        title = title.or(f.job_title);
-                    }
-                }
-            }
-        }
-        title = title.or_else(|| m.title.clone());
-    }
+    let held = crate::showcases::profile(st, &mut conn, account).await?;
     drop(conn);
+    // The post held at their company (担任职务); else the position in the organisation.
+    let title = held.job_title.or(held.profile.position);
     let (products, certificates) = crate::content::card_items(st, account).await?;
     Ok(CardSource {
         name: acc.real_name.clone(),
         title,
-        company,
+        company: held.profile.company,
         phone: acc.phone.clone(),
         wechat: None,
         products,

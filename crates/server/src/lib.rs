@@ -25,6 +25,7 @@ pub mod proof_image;
 pub mod receipt;
 pub mod records;
 pub mod routes;
+pub mod showcases;
 pub mod sms;
 pub mod sql;
 pub mod state;

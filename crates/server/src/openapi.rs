@@ -21,6 +21,7 @@ use crate::routes;
         routes::content::edit,
         routes::content::shelf,
         routes::content::delete,
+        routes::content::member_showcases,
         routes::learning::create,
         routes::learning::list,
         routes::learning::get_one,

@@ -21,6 +21,7 @@ on_both_backends!(
     bad_content_is_refused_with_its_reason,
     the_demo_shows_approved_content_on_the_hall_and_card,
     pictures_are_the_owners_images_seen_by_reviewers_and_once_shown_by_all,
+    showcases_show_open_fields_and_approved_entries_to_members_only,
 );
 
 const ZHANG: &str = "13900000001"; // secretary of 南京医科大学工会
@@ -574,4 +575,97 @@ async fn pictures_are_the_owners_images_seen_by_reviewers_and_once_shown_by_all(
         fetch_status(t, &member, &theirs).await,
         StatusCode::NOT_FOUND
     );
+}
+
+/// The longest run of digits in `s` (an ID number is 18, a phone 11).
+fn longest_digits(s: &str) -> usize {
+    s.split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0)
+}
+
+async fn showcases_show_open_fields_and_approved_entries_to_members_only(t: &TestApp) {
+    let member = t.login(OUYANG).await;
+    let sec = t.login(ZHANG).await;
+    let other = t.login(HUANG).await;
+    let (_, intro) = post(
+        t,
+        &member,
+        json!({"kind": "member_showcase", "intro": "十年工会工作经验，擅长职工心理辅导。"}),
+    )
+    .await;
+    decide(t, &sec, &intro, json!({"action": "approve"})).await;
+    let (_, company) = post(
+        t,
+        &member,
+        json!({"kind": "company_showcase", "name": "南京心晴咨询工作室", "industry": "健康服务"}),
+    )
+    .await;
+    decide(t, &sec, &company, json!({"action": "approve"})).await;
+    // A company still under review is not on show.
+    post(
+        t,
+        &member,
+        json!({"kind": "company_showcase", "name": "待审核的公司"}),
+    )
+    .await;
+
+    let (s, v) = t
+        .call("GET", "/api/v1/showcases/members", Some(&member), None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let me = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "欧阳娜娜")
+        .unwrap_or_else(|| panic!("欧阳娜娜 missing from her unit's showcase: {v}"));
+    assert_eq!(me["intro"], "十年工会工作经验，擅长职工心理辅导。");
+    assert_eq!(me["unit_name"], "南京医科大学工会");
+    assert_eq!(me["companies"].as_array().unwrap().len(), 1, "{me}");
+    assert_eq!(me["companies"][0]["name"], "南京心晴咨询工作室");
+    let text = v.to_string();
+    assert!(!text.contains(OUYANG), "a phone on the showcase");
+    assert!(
+        longest_digits(&text) < 11,
+        "a phone or ID number on the showcase: {text}"
+    );
+    for private in ["phone", "wechat", "id_number", "height", "weight"] {
+        assert!(!text.contains(private), "{private} on the showcase");
+    }
+    // Another unit's member sees their own unit, and may not browse this one.
+    let (_, theirs) = t
+        .call("GET", "/api/v1/showcases/members", Some(&other), None)
+        .await;
+    assert!(theirs
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["name"] != "欧阳娜娜"));
+    let njmu = demo_id("南京医科大学工会");
+    let (s, _) = t
+        .call(
+            "GET",
+            &format!("/api/v1/showcases/members?unit={njmu}"),
+            Some(&other),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // The unit's secretary may.
+    let (s, v) = t
+        .call(
+            "GET",
+            &format!("/api/v1/showcases/members?unit={njmu}"),
+            Some(&sec),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["name"] == "欧阳娜娜"));
 }

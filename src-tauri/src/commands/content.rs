@@ -2,7 +2,7 @@
 //! `huiji_offline::app::AppCore`.
 
 use huiji_domain::community::content::{ContentForm, MyItem};
-use huiji_offline::app::content::{HallFilter, HallScreen, MyContentScreen};
+use huiji_offline::app::content::{HallFilter, HallScreen, MyContentScreen, ShowcaseScreen};
 use tauri::State;
 
 use crate::error::CmdResult;
@@ -48,4 +48,9 @@ pub async fn content_shelf(
 #[tauri::command]
 pub async fn content_delete(state: State<'_, AppState>, id: String) -> CmdResult<MyItem> {
     Ok(state.core.content_delete(&id).await?)
+}
+
+#[tauri::command]
+pub async fn member_showcases(state: State<'_, AppState>) -> CmdResult<ShowcaseScreen> {
+    Ok(state.core.member_showcases().await?)
 }

@@ -7,6 +7,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   CardScreen,
   ContentForm,
+  ShowcaseScreen,
   NoticeForm,
   NoticePublished,
   NotifyPrefs,
@@ -281,6 +282,8 @@ export interface Backend {
   content_edit(id: string, form: ContentForm): Promise<MyItem>;
   content_shelf(id: string, onShelf: boolean): Promise<MyItem>;
   content_delete(id: string): Promise<MyItem>;
+  /** 会员风采 of the caller's units (open fields only). */
+  member_showcases(): Promise<ShowcaseScreen>;
   /** The learning platform (学习平台): courses, enrolment, reading reports, the certificate. */
   courses_list(): Promise<CourseListScreen>;
   /** News and notices: a secretary publishes; the member's SMS subscription settings. */
@@ -526,6 +529,7 @@ export const tauriBackend: Backend = {
   content_edit: (id, form) => call("content_edit", { id, form }),
   content_shelf: (id, onShelf) => call("content_shelf", { id, onShelf }),
   content_delete: (id) => call("content_delete", { id }),
+  member_showcases: () => call("member_showcases"),
   courses_list: () => call("courses_list"),
   notice_publish: (form) => call("notice_publish", { form }),
   notify_prefs_get: () => call("notify_prefs_get"),

@@ -1015,6 +1015,16 @@ export type HallScreen = { items: Array<HallItem>,
  */
 offline: boolean, };
 export type MyContentScreen = { items: Array<MyItem>, offline: boolean, };
+export type MemberShowcaseView = { account_id: string, name?: string, gender?: string, hometown?: string, education?: string, position?: string, company?: string, industry?: string, unit_name?: string, 
+/**
+ * The approved introduction and photos, when the member wrote some.
+ */
+intro?: string, photos?: Array<string>, 
+/**
+ * Their companies on show.
+ */
+companies?: Array<CompanyShowcaseForm>, };
+export type ShowcaseScreen = { members: Array<MemberShowcaseView>, offline: boolean, };
 export type Lesson = { title: string, 
 /**
  * The lesson's text (paragraphs separated by blank lines).

@@ -10,6 +10,7 @@ import type {
   AssistedResultView,
   CardScreen,
   ContentForm,
+  ShowcaseScreen,
   NoticeForm,
   NoticePublished,
   NoticeView,
@@ -1533,6 +1534,14 @@ export class FakeBackend implements Backend {
     return this.run("content_mine", [], () => {
       this.session();
       return { items: this.content.mine(), offline: !this.status.online };
+    });
+  }
+
+  member_showcases(): Promise<ShowcaseScreen> {
+    return this.run("member_showcases", [], () => {
+      const s = this.session();
+      const unit = this.wf.live(s.account.id)[0]?.unit_name;
+      return { members: unit ? this.content.showcases(unit) : [], offline: !this.status.online };
     });
   }
 

@@ -11,6 +11,7 @@ import type {
   ContentStatus,
   HallFilter,
   HallItem,
+  MemberShowcaseView,
   MyItem,
 } from "./bindings";
 
@@ -154,6 +155,24 @@ export class FakeContent {
     s.item.on_shelf = false;
     s.item.review = undefined;
     return this.view(s);
+  }
+
+  /** 会员风采 of a unit: the poster's open fields, approved introduction and companies. */
+  showcases(unit: string): MemberShowcaseView[] {
+    const shown = this.items.filter((s) => s.unit_name === unit && s.item.shown && s.item.on_shelf && !s.item.deleted);
+    const owners = [...new Set(shown.map((s) => s.item.owner_id))];
+    return owners.map((o) => {
+      const mine = shown.filter((s) => s.item.owner_id === o);
+      const intro = mine.map((s) => s.item.shown!.form).find((f) => f.kind === "member_showcase");
+      return {
+        account_id: o,
+        name: mine[0].owner_name,
+        unit_name: unit,
+        intro: intro?.kind === "member_showcase" ? intro.intro : undefined,
+        photos: intro?.kind === "member_showcase" ? intro.photos : undefined,
+        companies: mine.flatMap((s) => (s.item.shown!.form.kind === "company_showcase" ? [s.item.shown!.form] : [])),
+      };
+    });
   }
 
   /** The secretary's decision (a test hook). */

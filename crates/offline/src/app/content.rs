@@ -7,6 +7,7 @@
 use huiji_domain::community::content::{
     self as cc, ContentForm, ContentKind, HallItem, ListingSide, MyItem,
 };
+use huiji_domain::community::showcase::MemberShowcaseView;
 use huiji_domain::DomainError;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -45,6 +46,13 @@ pub struct HallFilter {
 pub struct HallScreen {
     pub items: Vec<HallItem>,
     /// Shown from the device's copy: the server could not be reached.
+    pub offline: bool,
+}
+
+/// 会员风采: the members of the caller's units, their open fields and approved entries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ShowcaseScreen {
+    pub members: Vec<MemberShowcaseView>,
     pub offline: bool,
 }
 
@@ -94,6 +102,14 @@ impl AppCore {
             .kept(KEY_MINE, "/api/v1/content/mine", CONTENT_NOT_KEPT)
             .await?;
         Ok(MyContentScreen { items, offline })
+    }
+
+    /// 会员风采 of the caller's units.
+    pub async fn member_showcases(&self) -> Result<ShowcaseScreen> {
+        let (members, offline) = self
+            .kept("showcases", "/api/v1/showcases/members", CONTENT_NOT_KEPT)
+            .await?;
+        Ok(ShowcaseScreen { members, offline })
     }
 
     /// Posts a new item (`id` made by the screen once per form, so a retry after a lost
@@ -172,5 +188,7 @@ pub fn decls(cfg: &ts_rs::Config) -> Vec<String> {
         HallFilter::decl(cfg),
         HallScreen::decl(cfg),
         MyContentScreen::decl(cfg),
+        MemberShowcaseView::decl(cfg),
+        ShowcaseScreen::decl(cfg),
     ]
 }

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::auth::AuthUser;
 use huiji_domain::community::content::{HallItem, MyItem};
+use huiji_domain::community::showcase::MemberShowcaseView;
 
 use crate::content::{self, EditContent, HallQuery, NewContent, ShelfRequest};
 use crate::error::Result;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/content/mine", get(mine))
         .route("/api/v1/content/{id}", put(edit).delete(delete))
         .route("/api/v1/content/{id}/shelf", put(shelf))
+        .route("/api/v1/showcases/members", get(member_showcases))
 }
 
 #[utoipa::path(post, path = "/api/v1/content", tag = "community",
@@ -96,4 +98,15 @@ pub async fn delete(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<MyItem>> {
     Ok(Json(content::delete(&st, &user, id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/showcases/members", tag = "community",
+    description = "Role: a member (of the unit or below) or a viewer of its members. 会员风采: each member's open fields (never phone, WeChat, ID number, height or weight), approved introduction and companies. ?unit=id, default the caller's own units.",
+    security(("bearer" = [])), responses((status = 200), (status = 401, body = huiji_domain::wire::ErrorBody), (status = 403, body = huiji_domain::wire::ErrorBody)))]
+pub async fn member_showcases(
+    State(st): State<AppState>,
+    user: AuthUser,
+    ApiQuery(q): ApiQuery<crate::showcases::ShowcaseQuery>,
+) -> Result<Json<Vec<MemberShowcaseView>>> {
+    Ok(Json(crate::showcases::members(&st, &user, &q).await?))
 }

@@ -119,6 +119,30 @@ describe("member: community content", () => {
   });
 });
 
+describe("member: 会员风采", () => {
+  it("shows the unit's members with their approved introduction and companies", async () => {
+    const { fake } = await openCommunity();
+    await fireEvent.click(byTestId("community-tab-mine"));
+    await fireEvent.click(await screen.findByTestId("content-new-member_showcase"));
+    await fireEvent.input(byTestId("content-f-intro"), { target: { value: "十年工会工作经验" } });
+    await fireEvent.click(byTestId("content-submit"));
+    await screen.findByTestId("community-notice");
+    await fireEvent.click(byTestId("content-new-company_showcase"));
+    await fireEvent.input(byTestId("content-f-name"), { target: { value: "南京心晴咨询工作室" } });
+    await fireEvent.click(byTestId("content-submit"));
+    await screen.findByTestId("community-notice");
+    // Under review: nobody's showcase has them yet.
+    await fireEvent.click(byTestId("community-tab-member_showcase"));
+    await screen.findByTestId("showcase-empty");
+    for (const [id] of fake.callsOf("content_post") as [string][]) fake.content.decide(id, true);
+    await fireEvent.click(byTestId("community-refresh"));
+    const card = await screen.findByTestId("showcase-member");
+    expect(within(card).getByText("十年工会工作经验")).toBeTruthy();
+    expect(within(card).getByTestId("showcase-company").textContent).toContain("南京心晴咨询工作室");
+    expect(card.textContent).not.toMatch(/\d{11}/);
+  });
+});
+
 async function postListingOffline() {
   await fireEvent.click(byTestId("community-tab-mine"));
   await fireEvent.click(await screen.findByTestId("content-new-listing"));
