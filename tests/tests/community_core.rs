@@ -135,6 +135,7 @@ async fn the_app_learns_posts_publishes_and_keeps_what_it_read() {
         .content_hall(&HallFilter {
             kind: None,
             side: Some(ListingSide::Supply),
+            q: None,
         })
         .await
         .unwrap();
@@ -200,10 +201,27 @@ async fn the_app_learns_posts_publishes_and_keeps_what_it_read() {
         .content_hall(&HallFilter {
             kind: None,
             side: Some(ListingSide::Supply),
+            q: None,
         })
         .await
         .unwrap();
     assert!(hall.offline && !hall.items.is_empty());
+    // Searching offline looks through that copy.
+    let search = |q: &str| HallFilter {
+        kind: None,
+        side: Some(ListingSide::Supply),
+        q: Some(q.into()),
+    };
+    let found = m.content_hall(&search("心理健康")).await.unwrap();
+    assert!(found.offline && !found.items.is_empty());
+    assert!(found.items.len() < hall.items.len() || hall.items.len() == 1);
+    assert!(found.items.iter().all(|h| h.content.matches("心理健康")));
+    assert!(m
+        .content_hall(&search("没有这个词"))
+        .await
+        .unwrap()
+        .items
+        .is_empty());
     let e = app_error(
         &m.content_post(&uuid::Uuid::now_v7().to_string(), &form)
             .await

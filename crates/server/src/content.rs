@@ -446,12 +446,21 @@ pub struct HallQuery {
     pub side: Option<String>,
     #[serde(default)]
     pub owner: Option<Uuid>,
+    /// Words the shown text must contain (title, company, description…).
+    #[serde(default)]
+    pub q: Option<String>,
 }
 
 pub const KIND_INVALID: DomainError = DomainError::new(
     "ContentKindInvalid",
     "内容类型应为 listing、certificate、expert、member_showcase 或 company_showcase",
     "Unknown content kind",
+);
+
+pub const SEARCH_TOO_LONG: DomainError = DomainError::new(
+    "ContentSearchTooLong",
+    "搜索词过长，请不超过50个字",
+    "The search is too long",
 );
 
 pub const SIDE_INVALID: DomainError = DomainError::new(
@@ -462,6 +471,9 @@ pub const SIDE_INVALID: DomainError = DomainError::new(
 
 /// What is on show: approved versions on the shelf, newest approval first.
 pub async fn hall(st: &AppState, q: &HallQuery) -> Result<Vec<HallItem>> {
+    if q.q.as_deref().is_some_and(|w| w.chars().count() > 50) {
+        return Err(SEARCH_TOO_LONG.into());
+    }
     let kind = match q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
         Some(k) => Some(ContentKind::parse(k).ok_or(ApiError::from(KIND_INVALID))?),
         None => None,
@@ -496,6 +508,9 @@ pub async fn hall(st: &AppState, q: &HallQuery) -> Result<Vec<HallItem>> {
             if l.side != s {
                 continue;
             }
+        }
+        if q.q.as_deref().is_some_and(|w| !shown.form.matches(w)) {
+            continue;
         }
         if let Entry::Vacant(e) = owners.entry(item.owner_id) {
             let name = who(&mut conn, item.owner_id)

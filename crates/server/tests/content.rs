@@ -510,6 +510,35 @@ async fn the_demo_shows_approved_content_on_the_hall_and_card(t: &TestApp) {
     let page = card_page(t, &member).await;
     assert!(page.contains("职工心理健康讲座（公益）"));
     assert!(page.contains("江苏省五一巾帼标兵"));
+    // The hall's search: every word, in the shown text.
+    let (_, found) = t
+        .call(
+            "GET",
+            "/api/v1/content?q=%E8%AE%A1%E6%97%B6%20%E5%8D%97%E4%BA%AC",
+            Some(&member),
+            None,
+        )
+        .await;
+    let titles: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["content"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["求购职工运动会计时设备"], "计时 南京");
+    let long = "长".repeat(51);
+    let (s, v) = t
+        .call(
+            "GET",
+            &format!("/api/v1/content?q={}", long.replace('长', "%E9%95%BF")),
+            Some(&member),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, v["code"].clone()),
+        (StatusCode::BAD_REQUEST, json!("ContentSearchTooLong"))
+    );
     // The demo certificate's picture is a real PNG anyone signed in may see.
     let img = demo_id("content:certificate-ouyang:image").to_string();
     let other = t.login(HUANG).await;

@@ -1008,7 +1008,11 @@ export type HallItem = { id: string, kind: ContentKind, owner_name: string, unit
  * Unix ms.
  */
 approved_at: number, };
-export type HallFilter = { kind?: ContentKind, side?: ListingSide, };
+export type HallFilter = { kind?: ContentKind, side?: ListingSide, 
+/**
+ * Words to find (searched on the server; offline, in the kept copy).
+ */
+q?: string, };
 export type HallScreen = { items: Array<HallItem>, 
 /**
  * Shown from the device's copy: the server could not be reached.

@@ -201,6 +201,14 @@ export class FakeContent {
       .filter((s) => s.item.shown && s.item.on_shelf && !s.item.deleted)
       .filter((s) => !f.kind || s.item.kind === f.kind)
       .filter((s) => !f.side || (s.item.shown!.form.kind === "listing" && s.item.shown!.form.side === f.side))
+      .filter((s) => {
+        const words = (f.q ?? "").trim().toLowerCase().split(/\s+/).filter(Boolean);
+        const text = Object.entries(s.item.shown!.form)
+          .filter(([k, v]) => typeof v === "string" && !["kind", "side", "price", "valid_until", "issued_on", "website"].includes(k))
+          .map(([, v]) => (v as string).toLowerCase())
+          .join("\n");
+        return words.every((w) => text.includes(w));
+      })
       .map((s) => ({
         id: s.id,
         kind: s.item.kind,

@@ -222,6 +222,47 @@ impl ContentForm {
         }
     }
 
+    /// Whether its text contains `words` (each of them, any case): the hall's search.
+    pub fn matches(&self, words: &str) -> bool {
+        let parts: Vec<Option<&str>> = match self {
+            ContentForm::Listing(f) => vec![
+                Some(&f.title),
+                f.category.as_deref(),
+                f.company.as_deref(),
+                f.description.as_deref(),
+            ],
+            ContentForm::Certificate(f) => vec![
+                Some(&f.title),
+                Some(&f.holder),
+                Some(&f.issuer),
+                f.number.as_deref(),
+            ],
+            ContentForm::Expert(f) => vec![
+                Some(&f.name),
+                Some(&f.field),
+                f.title.as_deref(),
+                f.organisation.as_deref(),
+                f.bio.as_deref(),
+            ],
+            ContentForm::MemberShowcase(f) => vec![Some(&f.intro)],
+            ContentForm::CompanyShowcase(f) => vec![
+                Some(&f.name),
+                f.industry.as_deref(),
+                f.intro.as_deref(),
+                f.address.as_deref(),
+            ],
+        };
+        let text = parts
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n")
+            .to_lowercase();
+        words
+            .split_whitespace()
+            .all(|w| text.contains(&w.to_lowercase()))
+    }
+
     /// The attachments it refers to (the server checks they are the owner's).
     pub fn attachments(&self) -> Vec<Uuid> {
         match self {

@@ -40,6 +40,10 @@ pub struct HallFilter {
     #[serde(default)]
     #[ts(optional)]
     pub side: Option<ListingSide>,
+    /// Words to find (searched on the server; offline, in the kept copy).
+    #[serde(default)]
+    #[ts(optional)]
+    pub q: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -75,7 +79,8 @@ fn hall_key(f: &HallFilter) -> String {
 }
 
 impl AppCore {
-    /// What is on show, newest first.
+    /// What is on show, newest first. A search goes to the server; with no network it
+    /// looks through the copy kept for the same kind and side.
     pub async fn content_hall(&self, f: &HallFilter) -> Result<HallScreen> {
         let mut q = Vec::new();
         if let Some(k) = f.kind {
@@ -91,9 +96,37 @@ impl AppCore {
                 }
             ));
         }
+        let words = f.q.as_deref().map(str::trim).filter(|w| !w.is_empty());
+        let Some(words) = words else {
+            let path = format!("/api/v1/content?{}", q.join("&"));
+            let (items, offline) = self.kept(&hall_key(f), &path, CONTENT_NOT_KEPT).await?;
+            return Ok(HallScreen { items, offline });
+        };
+        q.push(format!("q={}", query_value(words)));
+        let token = self.token()?;
         let path = format!("/api/v1/content?{}", q.join("&"));
-        let (items, offline) = self.kept(&hall_key(f), &path, CONTENT_NOT_KEPT).await?;
-        Ok(HallScreen { items, offline })
+        let fetched: Result<Vec<HallItem>> =
+            async { self.remote()?.get(&path, Some(&token)).await }.await;
+        match fetched {
+            Ok(items) => Ok(HallScreen {
+                items,
+                offline: false,
+            }),
+            Err(crate::Error::Network(e)) => match self.store().setting(&hall_key(f))? {
+                Some(s) => {
+                    let all: Vec<HallItem> = serde_json::from_str(&s)?;
+                    Ok(HallScreen {
+                        items: all
+                            .into_iter()
+                            .filter(|h| h.content.matches(words))
+                            .collect(),
+                        offline: true,
+                    })
+                }
+                None => Err(offline_as(crate::Error::Network(e), CONTENT_NOT_KEPT)),
+            },
+            Err(e) => Err(e),
+        }
     }
 
     /// The caller's own items, every status.

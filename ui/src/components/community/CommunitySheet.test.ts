@@ -43,6 +43,14 @@ describe("member: community content", () => {
     await waitFor(() => expect(hallTitles()).toEqual([]));
     await fireEvent.click(byTestId("hall-side-supply"));
     await waitFor(() => expect(hallTitles()).toEqual(["职工体检套餐"]));
+    // Searching: every word in the shown text.
+    await fireEvent.input(byTestId("hall-search"), { target: { value: "体检 套餐" } });
+    await fireEvent.click(byTestId("hall-search-go"));
+    await waitFor(() => expect(hallTitles()).toEqual(["职工体检套餐"]));
+    expect(fake.callsOf("content_hall").at(-1)).toEqual([{ kind: "listing", side: "supply", q: "体检 套餐" }]);
+    await fireEvent.input(byTestId("hall-search"), { target: { value: "计时器" } });
+    await fireEvent.click(byTestId("hall-search-go"));
+    await screen.findByTestId("hall-empty");
   });
 
   it("an edit of a shown listing is reviewed again while the old text stays shown", async () => {

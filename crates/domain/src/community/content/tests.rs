@@ -396,3 +396,24 @@ fn kinds_round_trip_their_names() {
     }
     assert_eq!(ContentKind::parse("news"), None);
 }
+
+#[test]
+fn the_hall_search_matches_every_word_in_any_case() {
+    let f = ContentForm::Listing(ListingForm {
+        side: ListingSide::Supply,
+        title: "品牌IP形象设计".into(),
+        category: Some("品牌设计".into()),
+        company: Some("清远网博信息技术有限公司".into()),
+        price: Some("面议".into()),
+        description: Some("微信小程序 H5 开发".into()),
+        valid_until: None,
+        images: Vec::new(),
+    });
+    assert!(f.matches("品牌"));
+    assert!(f.matches("ip 网博"));
+    assert!(f.matches("h5"));
+    assert!(f.matches("  "));
+    assert!(!f.matches("品牌 会计"));
+    // The price is not searched (面议 is on every other listing).
+    assert!(!f.matches("面议"));
+}
