@@ -371,6 +371,59 @@ pub async fn edit(st: &AppState, user: &AuthUser, id: Uuid, req: EditContent) ->
     Ok(my_item(id, r))
 }
 
+/// 后台分配 (seed 004 §六 专家信息): a secretary of the member's unit (`manage_members`)
+/// writes an expert profile for them. Written by the reviewers' side, it is approved and
+/// on show at once; from then on it is the member's, and their edits are reviewed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignExpert {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub content: serde_json::Value,
+}
+
+pub const ONLY_EXPERTS: DomainError = DomainError::new(
+    "ContentAssignExpertsOnly",
+    "后台只能分配专家信息；供需、证书和风采由会员本人提交",
+    "Only expert profiles are assigned; members post the rest",
+);
+
+pub async fn assign_expert(st: &AppState, user: &AuthUser, req: AssignExpert) -> Result<MyItem> {
+    let form = cc::parse(&req.content)?;
+    if form.kind() != ContentKind::Expert {
+        return Err(ONLY_EXPERTS.into());
+    }
+    let now = st.now();
+    let mut tx = st.db.writer.begin().await?;
+    lock_seq(&mut tx).await?;
+    let owner = who(&mut tx, req.owner_id)
+        .await?
+        .filter(|w| w.kind == "person")
+        .ok_or(ApiError::from(MEMBERS_ONLY))?;
+    let unit = review_unit(&mut tx, &owner).await?;
+    user.require(huiji_domain::org::Action::ManageMembers, &unit.path)?;
+    if let Some(existing) = load(&mut tx, req.id).await? {
+        tx.rollback().await?;
+        let same = existing.item.owner_id == owner.id
+            && existing.item.shown.as_ref().is_some_and(|v| v.form == form);
+        return if same {
+            Ok(my_item(req.id, existing))
+        } else {
+            Err(ID_TAKEN.into())
+        };
+    }
+    let mut item = ContentItem::new(owner.id, &form, now)?;
+    item.approve(1, user.id(), now)?;
+    let r = Row_ {
+        item,
+        node_id: unit.id,
+        request_id: None,
+    };
+    save(&mut tx, req.id, &r, now, true).await?;
+    tx.commit().await?;
+    Ok(my_item(req.id, r))
+}
+
 /// 上架 / 下架.
 pub async fn set_shelf(st: &AppState, user: &AuthUser, id: Uuid, on: bool) -> Result<MyItem> {
     let now = st.now();

@@ -22,6 +22,7 @@ use crate::routes;
         routes::content::shelf,
         routes::content::delete,
         routes::content::member_showcases,
+        routes::content::assign_expert,
         routes::learning::create,
         routes::learning::list,
         routes::learning::get_one,

@@ -22,6 +22,7 @@ on_both_backends!(
     the_demo_shows_approved_content_on_the_hall_and_card,
     pictures_are_the_owners_images_seen_by_reviewers_and_once_shown_by_all,
     showcases_show_open_fields_and_approved_entries_to_members_only,
+    a_secretary_assigns_an_expert_profile_the_member_then_edits_under_review,
 );
 
 const ZHANG: &str = "13900000001"; // secretary of 南京医科大学工会
@@ -697,4 +698,93 @@ async fn showcases_show_open_fields_and_approved_entries_to_members_only(t: &Tes
         .unwrap()
         .iter()
         .any(|m| m["name"] == "欧阳娜娜"));
+}
+
+async fn a_secretary_assigns_an_expert_profile_the_member_then_edits_under_review(t: &TestApp) {
+    let sec = t.login(ZHANG).await;
+    let li = t.login(LI).await;
+    let member = t.login(OUYANG).await;
+    let ouyang = t.me(&member).await["id"].as_str().unwrap().to_owned();
+    let expert = json!({"kind": "expert", "name": "欧阳娜娜", "field": "职工心理健康",
+                        "title": "心理咨询师", "organisation": "南京医科大学第一附属医院"});
+    let body = json!({"id": Uuid::now_v7(), "owner_id": ouyang, "content": expert});
+    // Another unit's secretary, and the member herself, may not assign.
+    for token in [&li, &member] {
+        let (s, _) = t
+            .call(
+                "POST",
+                "/api/v1/content/experts/assign",
+                Some(token),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+    let (s, item) = t
+        .call(
+            "POST",
+            "/api/v1/content/experts/assign",
+            Some(&sec),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{item}");
+    assert_eq!(item["status"], "shown");
+    let (_, hall) = t
+        .call("GET", "/api/v1/content?kind=expert", Some(&li), None)
+        .await;
+    assert!(
+        hall.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["id"] == item["id"] && h["content"]["name"] == "欧阳娜娜"),
+        "{hall}"
+    );
+    // Sent again: the same item.
+    let (_, again) = t
+        .call(
+            "POST",
+            "/api/v1/content/experts/assign",
+            Some(&sec),
+            Some(body),
+        )
+        .await;
+    assert_eq!(again["id"], item["id"]);
+    // Only expert profiles are assigned.
+    let (s, v) = t
+        .call(
+            "POST",
+            "/api/v1/content/experts/assign",
+            Some(&sec),
+            Some(
+                json!({"id": Uuid::now_v7(), "owner_id": ouyang, "content": listing("代发的供应")}),
+            ),
+        )
+        .await;
+    assert_eq!(
+        (s, v["code"].clone()),
+        (StatusCode::BAD_REQUEST, json!("ContentAssignExpertsOnly"))
+    );
+    // It is hers: her edit is reviewed while the assigned text stays shown.
+    let id = item["id"].as_str().unwrap();
+    let (s, edited) = t
+        .call(
+            "PUT",
+            &format!("/api/v1/content/{id}"),
+            Some(&member),
+            Some(json!({"content": {"kind": "expert", "name": "欧阳娜娜", "field": "职工心理健康与减压"}})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{edited}");
+    assert_eq!(edited["status"], "shown_edit_reviewing");
+    let (_, hall) = t
+        .call("GET", "/api/v1/content?kind=expert", Some(&li), None)
+        .await;
+    let shown = hall
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == id)
+        .unwrap();
+    assert_eq!(shown["content"]["field"], "职工心理健康");
 }

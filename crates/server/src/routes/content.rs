@@ -12,7 +12,7 @@ use crate::auth::AuthUser;
 use huiji_domain::community::content::{HallItem, MyItem};
 use huiji_domain::community::showcase::MemberShowcaseView;
 
-use crate::content::{self, EditContent, HallQuery, NewContent, ShelfRequest};
+use crate::content::{self, AssignExpert, EditContent, HallQuery, NewContent, ShelfRequest};
 use crate::error::Result;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/content/{id}", put(edit).delete(delete))
         .route("/api/v1/content/{id}/shelf", put(shelf))
         .route("/api/v1/showcases/members", get(member_showcases))
+        .route("/api/v1/content/experts/assign", post(assign_expert))
 }
 
 #[utoipa::path(post, path = "/api/v1/content", tag = "community",
@@ -109,4 +110,15 @@ pub async fn member_showcases(
     ApiQuery(q): ApiQuery<crate::showcases::ShowcaseQuery>,
 ) -> Result<Json<Vec<MemberShowcaseView>>> {
     Ok(Json(crate::showcases::members(&st, &user, &q).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/content/experts/assign", tag = "community",
+    description = "Role: secretary (manage_members) of the member's unit. 后台分配: an expert profile written for a member, on show at once; the member's later edits are reviewed. The same id and text again answer with the stored item.",
+    security(("bearer" = [])), responses((status = 200), (status = 400, body = huiji_domain::wire::ErrorBody), (status = 401, body = huiji_domain::wire::ErrorBody), (status = 403, body = huiji_domain::wire::ErrorBody)))]
+pub async fn assign_expert(
+    State(st): State<AppState>,
+    user: AuthUser,
+    ApiJson(req): ApiJson<AssignExpert>,
+) -> Result<Json<MyItem>> {
+    Ok(Json(content::assign_expert(&st, &user, req).await?))
 }
