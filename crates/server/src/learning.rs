@@ -478,17 +478,63 @@ pub async fn enrol(st: &AppState, user: &AuthUser, id: Uuid) -> Result<CourseDet
     Ok(d)
 }
 
-/// A course fee's order has just been paid: its enrolment opens.
-pub async fn on_order_paid(tx: &mut AnyConnection, o: &DuesOrderBody, now: i64) -> Result<()> {
+/// A course fee's order has just been paid: its enrolment opens, and the learner is told.
+pub async fn on_order_paid(
+    tx: &mut AnyConnection,
+    o: &DuesOrderBody,
+    now: i64,
+) -> Result<Option<ServerRow>> {
     if !o.period.starts_with("course:") {
-        return Ok(());
+        return Ok(None);
     }
-    sqlx::query("UPDATE enrolments SET active = 1, updated_at = $1 WHERE id = $2")
+    let done = sqlx::query("UPDATE enrolments SET active = 1, updated_at = $1 WHERE id = $2")
         .bind(now)
         .bind(o.membership_id.to_string())
         .execute(&mut *tx)
         .await?;
-    Ok(())
+    if done.rows_affected() == 0 {
+        return Ok(None);
+    }
+    let Some(unit) = node(tx, o.unit_id).await? else {
+        return Ok(None);
+    };
+    let course = o
+        .title
+        .as_deref()
+        .unwrap_or("课程")
+        .trim_start_matches("课程费用 · ");
+    Ok(Some(inbox_row(
+        &unit,
+        o.account_id,
+        format!("课程已开通 · {course}"),
+        format!("《{course}》的费用已缴清，可以开始学习了。"),
+        now,
+    )?))
+}
+
+/// An inbox entry for `to` (a `notification` record).
+fn inbox_row(
+    unit: &NodeInfo,
+    to: Uuid,
+    title: String,
+    text: String,
+    now: i64,
+) -> Result<ServerRow> {
+    let n = huiji_domain::workflow::NotificationBody {
+        title,
+        text,
+        request_id: None,
+        payment_id: None,
+        notice_id: None,
+        at: now,
+    };
+    Ok(crate::workflow::row(
+        Uuid::now_v7(),
+        RecordKind::Notification,
+        unit,
+        Some(to),
+        to_json(&n)?,
+    ))
 }
 
 /// The certificate number: the day it was earned and twelve random hex digits.
@@ -526,9 +572,20 @@ pub async fn read(
     let p = &mut e.progress[lesson];
     p.read_ms += p.state.report(now, sig);
     let view = enrolment_view(&c.course, &e);
+    let mut told = Vec::new();
     if view.passed && e.certificate_no.is_none() {
         e.passed_at = Some(now);
         e.certificate_no = Some(certificate_no(now));
+        told.push(inbox_row(
+            &c.unit,
+            user.id(),
+            format!("已结业 · {}", c.course.title),
+            format!(
+                "恭喜完成《{}》的学习，{}已颁发，可在学习平台下载。",
+                c.course.title, c.course.certificate_title
+            ),
+            now,
+        )?);
     }
     sqlx::query(
         "UPDATE enrolments SET progress = $1, passed_at = $2, certificate_no = $3, updated_at = $4 WHERE id = $5",
@@ -540,6 +597,9 @@ pub async fn read(
     .bind(e.id.to_string())
     .execute(&mut *tx)
     .await?;
+    if !told.is_empty() {
+        write_server_rows(&mut tx, st.db.backend, told, None, now).await?;
+    }
     tx.commit().await?;
     Ok(enrolment_view(&c.course, &e))
 }

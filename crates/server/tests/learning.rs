@@ -170,6 +170,14 @@ async fn reading_counts_only_while_the_lesson_is_open_and_visible_and_passing_is
     );
     let no = v["certificate_no"].as_str().unwrap().to_owned();
     assert!(no.starts_with("HJ") && no.len() == 22, "{no}");
+    // The learner is told in the inbox.
+    let inbox = t.pull_kind(&m, "notification").await;
+    assert!(
+        inbox
+            .iter()
+            .any(|n| n["body"]["title"] == "已结业 · W3C 教程"),
+        "{inbox:?}"
+    );
     // More reading keeps the same number.
     let v = read_for(t, &m, &id, 1, "beat", 10).await;
     assert_eq!(v["certificate_no"], no.as_str());
@@ -274,6 +282,13 @@ async fn a_non_member_pays_the_non_member_price_and_learns_once_paid(t: &TestApp
         .call("GET", &format!("/api/v1/courses/{id}"), Some(&other), None)
         .await;
     assert_eq!(d["summary"]["enrolment"]["active"], true, "{d}");
+    let inbox = t.pull_kind(&other, "notification").await;
+    assert!(
+        inbox
+            .iter()
+            .any(|n| n["body"]["title"] == "课程已开通 · W3C 教程"),
+        "{inbox:?}"
+    );
     assert_eq!(d["lessons"][0]["images"], json!([img]));
     assert_eq!(picture(other.clone()).await, StatusCode::OK);
     let v = read_for(t, &other, &id, 0, "open", 20).await;

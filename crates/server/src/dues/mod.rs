@@ -195,7 +195,9 @@ pub async fn resettle(
         if let Some(row) = crate::events::registrations::on_order_paid(tx, &o.body, now).await? {
             rows.push(row);
         }
-        crate::learning::on_order_paid(tx, &o.body, now).await?;
+        if let Some(row) = crate::learning::on_order_paid(tx, &o.body, now).await? {
+            rows.push(row);
+        }
     }
     Ok(rows)
 }
