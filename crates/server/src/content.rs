@@ -196,7 +196,67 @@ async fn file_review(
     Ok((rid, rows, notes))
 }
 
-/// The form's pictures: each the owner's own upload, and an image.
+pub const IMAGE_UNREADABLE: DomainError = DomainError::new(
+    "ContentImageUnreadable",
+    "图片已损坏、无法读取或尺寸不合适，请换一张 JPEG 或 PNG 图片",
+    "A picture is damaged, unreadable or of unsuitable size",
+);
+
+/// A picture others will see (a post's, a notice cover, a lesson's): `owner`'s own
+/// upload and an image (else `invalid`), re-encoded once without its metadata (EXIF,
+/// GPS) by the proof pipeline.
+pub async fn own_picture(
+    conn: &mut AnyConnection,
+    owner: Uuid,
+    id: Uuid,
+    invalid: DomainError,
+) -> Result<wf::Attachment> {
+    let row =
+        sqlx::query("SELECT owner_id, name, mime, data, cleaned FROM attachments WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?
+            .filter(|r| r.try_get::<String, _>(0).ok() == Some(owner.to_string()))
+            .ok_or_else(|| ApiError::from(invalid.clone()))?;
+    let name: String = row.try_get(1)?;
+    let mime: String = row.try_get(2)?;
+    if !mime.starts_with("image/") {
+        return Err(if invalid == IMAGE_INVALID {
+            IMAGE_NOT_PICTURE.into()
+        } else {
+            invalid.into()
+        });
+    }
+    if row.try_get::<i64, _>(4)? != 0 {
+        let data: Vec<u8> = row.try_get(3)?;
+        return Ok(wf::Attachment {
+            id,
+            name,
+            mime,
+            size: data.len() as u64,
+        });
+    }
+    let data: Vec<u8> = row.try_get(3)?;
+    let clean =
+        crate::proof_image::process_proof(&data).map_err(|_| ApiError::from(IMAGE_UNREADABLE))?;
+    let size = clean.image.len() as u64;
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&clean.image));
+    sqlx::query("UPDATE attachments SET data = $1, mime = 'image/jpeg', size = $2, sha256 = $3, cleaned = 1 WHERE id = $4")
+        .bind(clean.image)
+        .bind(i64::try_from(size).unwrap_or(i64::MAX))
+        .bind(sha)
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(wf::Attachment {
+        id,
+        name,
+        mime: "image/jpeg".into(),
+        size,
+    })
+}
+
+/// The form's pictures: each the owner's own image, cleaned.
 async fn pictures(
     conn: &mut AnyConnection,
     owner: Uuid,
@@ -204,22 +264,7 @@ async fn pictures(
 ) -> Result<Vec<wf::Attachment>> {
     let mut out = Vec::new();
     for id in form.attachments() {
-        let row = sqlx::query("SELECT owner_id, name, mime, size FROM attachments WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&mut *conn)
-            .await?
-            .filter(|r| r.try_get::<String, _>(0).ok() == Some(owner.to_string()))
-            .ok_or(ApiError::from(IMAGE_INVALID))?;
-        let mime: String = row.try_get(2)?;
-        if !mime.starts_with("image/") {
-            return Err(IMAGE_NOT_PICTURE.into());
-        }
-        out.push(wf::Attachment {
-            id,
-            name: row.try_get(1)?,
-            mime,
-            size: u64::try_from(row.try_get::<i64, _>(3)?).unwrap_or(0),
-        });
+        out.push(own_picture(conn, owner, id, IMAGE_INVALID).await?);
     }
     Ok(out)
 }

@@ -122,21 +122,10 @@ fn tidy_course(mut c: Course) -> Result<Course> {
     Ok(c)
 }
 
-/// The lessons' pictures: each an image the author uploaded.
+/// The lessons' pictures: each an image the author uploaded, cleaned.
 async fn check_pictures(conn: &mut AnyConnection, author: Uuid, c: &Course) -> Result<()> {
     for id in c.lessons.iter().flat_map(|l| &l.images) {
-        let row = sqlx::query("SELECT owner_id, mime FROM attachments WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-        let ok = row.is_some_and(|r| {
-            r.try_get::<String, _>(0).ok() == Some(author.to_string())
-                && r.try_get::<String, _>(1)
-                    .is_ok_and(|m| m.starts_with("image/"))
-        });
-        if !ok {
-            return Err(crate::content::IMAGE_INVALID.into());
-        }
+        crate::content::own_picture(conn, author, *id, crate::content::IMAGE_INVALID).await?;
     }
     Ok(())
 }

@@ -87,24 +87,6 @@ pub async fn set_prefs(st: &AppState, user: &AuthUser, p: NotifyPrefs) -> Result
     Ok(p)
 }
 
-/// The cover: an image the publisher uploaded.
-async fn check_cover(conn: &mut AnyConnection, owner: Uuid, id: Uuid) -> Result<()> {
-    let row = sqlx::query("SELECT owner_id, mime FROM attachments WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    let ok = row.is_some_and(|r| {
-        r.try_get::<String, _>(0).ok() == Some(owner.to_string())
-            && r.try_get::<String, _>(1)
-                .is_ok_and(|m| m.starts_with("image/"))
-    });
-    if ok {
-        Ok(())
-    } else {
-        Err(COVER_INVALID.into())
-    }
-}
-
 /// The accounts with a live membership at `unit` or below, each once.
 async fn members_under(conn: &mut AnyConnection, unit: &NodeInfo) -> Result<Vec<Uuid>> {
     let rows = records_where(
@@ -163,7 +145,7 @@ pub async fn publish(
         };
     }
     if let Some(c) = body.cover {
-        check_cover(&mut tx, user.id(), c).await?;
+        crate::content::own_picture(&mut tx, user.id(), c, COVER_INVALID).await?;
     }
     let mut rows = vec![row(req.id, RecordKind::Notice, &unit, None, value)];
     let mut notes = Vec::new();

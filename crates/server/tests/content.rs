@@ -46,10 +46,8 @@ async fn post(t: &TestApp, token: &str, content: Value) -> (StatusCode, Value) {
     .await
 }
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-a-picture";
-
 async fn picture(t: &TestApp, token: &str) -> String {
-    t.upload(token, "photo.png", PNG).await
+    t.upload(token, "photo.png", &common::png()).await
 }
 
 /// The status of fetching attachment `id` as `token`.
@@ -557,10 +555,19 @@ async fn pictures_are_the_owners_images_seen_by_reviewers_and_once_shown_by_all(
     let theirs = picture(t, &other).await;
     let pdf = t.upload(&member, "letter.pdf", b"%PDF-1.4 a letter").await;
 
-    // Someone else's picture, a PDF, an id nobody uploaded: refused, nothing filed.
+    let broken = t
+        .upload(
+            &member,
+            "broken.png",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-not-a-picture",
+        )
+        .await;
+    // Someone else's picture, a PDF, a broken image, an id nobody uploaded: refused,
+    // nothing filed.
     for (img, code) in [
         (theirs.clone(), "ContentImageInvalid"),
         (pdf, "ContentImageNotPicture"),
+        (broken, "ContentImageUnreadable"),
         (Uuid::now_v7().to_string(), "ContentImageInvalid"),
     ] {
         let mut l = listing("带图的供应");
@@ -582,6 +589,12 @@ async fn pictures_are_the_owners_images_seen_by_reviewers_and_once_shown_by_all(
     l["images"] = json!([mine]);
     let (s, item) = post(t, &member, l).await;
     assert_eq!(s, StatusCode::CREATED, "{item}");
+    // Re-encoded without its metadata: a JPEG now, whatever was uploaded.
+    let (s, bytes) = t
+        .get_bytes(&format!("/api/v1/attachments/{mine}"), Some(&member))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(bytes.starts_with(&[0xff, 0xd8, 0xff]), "not re-encoded");
     // Under review: the reviewer sees the picture, another member does not.
     assert_eq!(fetch_status(t, &sec, &mine).await, StatusCode::OK);
     assert_eq!(fetch_status(t, &other, &mine).await, StatusCode::NOT_FOUND);

@@ -204,13 +204,7 @@ async fn reading_counts_only_while_the_lesson_is_open_and_visible_and_passing_is
 
 async fn a_non_member_pays_the_non_member_price_and_learns_once_paid(t: &TestApp) {
     let sec = t.login(ZHANG).await;
-    let img = t
-        .upload(
-            &sec,
-            "diagram.png",
-            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-a-diagram",
-        )
-        .await;
+    let img = t.upload(&sec, "diagram.png", &common::png()).await;
     let mut c = course();
     c["lessons"][0]["images"] = json!([img]);
     let id = published(t, &sec, c).await;

@@ -25,8 +25,6 @@ const LI: &str = "13900000002"; // secretary of 南京大学工会
 const OUYANG: &str = "13800000001"; // member of 南京医科大学工会
 const HUANG: &str = "13800000002"; // member of 南京大学工会
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-a-cover";
-
 fn notice(title: &str, important: bool) -> Value {
     json!({"id": Uuid::now_v7(), "node_id": demo_id("南京医科大学工会"), "kind": "news",
            "title": title, "content": "12月10日下午两点在工会活动中心举行。", "important": important})
@@ -49,7 +47,7 @@ async fn an_important_notice_reaches_the_units_members_inbox_and_phone(t: &TestA
     let sec = t.login(ZHANG).await;
     let m = t.login(OUYANG).await;
     let other = t.login(HUANG).await;
-    let cover = t.upload(&sec, "cover.png", PNG).await;
+    let cover = t.upload(&sec, "cover.png", &common::png()).await;
     let mut body = notice("职工运动会报名开始", true);
     body["cover"] = json!(cover);
     let (s, v) = publish(t, &sec, &body).await;
@@ -189,7 +187,9 @@ async fn only_secretaries_of_the_node_publish_and_bad_notices_are_refused(t: &Te
     let (s, v) = publish(t, &sec, &blank).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
     // Someone else's picture (or none at all) is no cover.
-    let theirs = t.upload(&t.login(OUYANG).await, "mine.png", PNG).await;
+    let theirs = t
+        .upload(&t.login(OUYANG).await, "mine.png", &common::png())
+        .await;
     for cover in [json!(theirs), json!(Uuid::now_v7())] {
         let mut b = notice("带封面的新闻", false);
         b["cover"] = cover;
