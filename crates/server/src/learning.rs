@@ -26,7 +26,7 @@ use crate::auth::{parse_uuid, AuthUser};
 use crate::error::{ApiError, Result};
 use crate::records::{lock_seq, write_server_rows, ServerRow};
 use crate::state::AppState;
-use crate::workflow::{live_memberships, node, to_json, who, NodeInfo};
+use crate::workflow::{live_unit_paths, node, to_json, who, NodeInfo};
 
 pub const COURSE_NOT_FOUND: DomainError = DomainError::new(
     "CourseNotFound",
@@ -214,28 +214,21 @@ fn enrolment_view(c: &Course, e: &Enrolment) -> EnrolmentView {
     }
 }
 
-/// Whether the account holds a live membership of the course's unit or a unit below it.
-async fn is_member_under(conn: &mut AnyConnection, account: Uuid, path: &NodePath) -> Result<bool> {
-    for (_, m) in live_memberships(conn, account).await? {
-        if let Some(n) = node(conn, m.unit_id).await? {
-            if n.path.is_within(path) {
-                return Ok(true);
-            }
-        }
-    }
-    Ok(false)
+/// Whether one of the caller's membership paths is the course's unit or below it.
+fn member_of(paths: &[NodePath], c: &CourseRow) -> bool {
+    paths.iter().any(|p| p.is_within(&c.unit.path))
 }
 
+/// A course as the caller sees it; `paths` are the caller's live membership paths
+/// (`live_unit_paths`, read once per request).
 async fn summary(
     conn: &mut AnyConnection,
     user: &AuthUser,
     c: &CourseRow,
+    paths: &[NodePath],
 ) -> Result<CourseSummary> {
     let e = load_enrolment(conn, c.id, user.id()).await?;
-    let member = match &e {
-        Some(e) => e.member,
-        None => is_member_under(conn, user.id(), &c.unit.path).await?,
-    };
+    let member = e.as_ref().map_or_else(|| member_of(paths, c), |e| e.member);
     let k = &c.course;
     Ok(CourseSummary {
         id: c.id,
@@ -261,7 +254,8 @@ async fn summary(
 }
 
 async fn detail(conn: &mut AnyConnection, user: &AuthUser, c: &CourseRow) -> Result<CourseDetail> {
-    let s = summary(conn, user, c).await?;
+    let paths = live_unit_paths(conn, user.id()).await?;
+    let s = summary(conn, user, c, &paths).await?;
     let open = s.manage || s.enrolment.as_ref().is_some_and(|e| e.active);
     let lessons = c
         .course
@@ -363,11 +357,12 @@ pub async fn list(st: &AppState, user: &AuthUser) -> Result<Vec<CourseSummary>> 
             .iter()
             .map(|r| r.try_get(0))
             .collect::<std::result::Result<_, _>>()?;
+    let paths = live_unit_paths(&mut conn, user.id()).await?;
     let mut out = Vec::new();
     for id in ids {
         if let Some(c) = load_course(&mut conn, parse_uuid(&id)?).await? {
             if c.published || manages(user, &c) {
-                out.push(summary(&mut conn, user, &c).await?);
+                out.push(summary(&mut conn, user, &c, &paths).await?);
             }
         }
     }
@@ -398,7 +393,7 @@ pub async fn enrol(st: &AppState, user: &AuthUser, id: Uuid) -> Result<CourseDet
         if me.kind != "person" {
             return Err(PEOPLE_ONLY.into());
         }
-        let member = is_member_under(&mut tx, me.id, &c.unit.path).await?;
+        let member = member_of(&live_unit_paths(&mut tx, me.id).await?, &c);
         let price = c.course.price_fen(member);
         let eid = Uuid::now_v7();
         let mut rows = Vec::new();

@@ -8,7 +8,7 @@
 use huiji_domain::org::Action as Perm;
 use huiji_domain::sync::{validate_body, NoticeBody, NoticeKind, RecordKind, UNKNOWN_NODE};
 use huiji_domain::wire::Record;
-use huiji_domain::workflow::{MembershipBody, NotificationBody, NotifyPrefs};
+use huiji_domain::workflow::{NotificationBody, NotifyPrefs};
 use huiji_domain::DomainError;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
@@ -19,7 +19,7 @@ use crate::error::{ApiError, Result};
 use crate::records::{lock_seq, write_server_rows};
 use crate::state::AppState;
 use crate::workflow::{
-    from_json, get_record, node, records_where, row, spawn_sms, to_json, NodeInfo, Notice, Topic,
+    from_json, get_record, live_members_under, node, row, spawn_sms, to_json, Notice, Topic,
 };
 
 pub const NOTICE_ID_TAKEN: DomainError = DomainError::new(
@@ -87,25 +87,6 @@ pub async fn set_prefs(st: &AppState, user: &AuthUser, p: NotifyPrefs) -> Result
     Ok(p)
 }
 
-/// The accounts with a live membership at `unit` or below, each once.
-async fn members_under(conn: &mut AnyConnection, unit: &NodeInfo) -> Result<Vec<Uuid>> {
-    let rows = records_where(
-        conn,
-        RecordKind::Membership,
-        "node_path LIKE $2",
-        &[format!("{}%", unit.path.as_str())],
-    )
-    .await?;
-    let mut out: Vec<Uuid> = Vec::new();
-    for r in rows {
-        let m: MembershipBody = from_json(&r.record.body)?;
-        if m.is_live() && !out.contains(&m.account_id) {
-            out.push(m.account_id);
-        }
-    }
-    Ok(out)
-}
-
 pub async fn publish(
     st: &AppState,
     user: &AuthUser,
@@ -157,7 +138,7 @@ pub async fn publish(
             body.kind.label_zh(),
             body.title
         );
-        for to in members_under(&mut tx, &unit).await? {
+        for to in live_members_under(&mut tx, &unit.path).await? {
             let n = NotificationBody {
                 title: title.clone(),
                 text: text.clone(),

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use huiji_domain::community::content::{ContentForm, ContentItem};
 use huiji_domain::community::showcase::{member_view, MemberProfile, MemberShowcaseView};
 use huiji_domain::org::Action as Perm;
-use huiji_domain::sync::{RecordKind, UNKNOWN_NODE};
-use huiji_domain::workflow::{JoinForm, MembershipBody, RequestBody, RequestKind};
+use huiji_domain::sync::UNKNOWN_NODE;
+use huiji_domain::workflow::{JoinForm, RequestBody, RequestKind};
 use serde::Deserialize;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
@@ -19,7 +19,9 @@ use uuid::Uuid;
 use crate::auth::{parse_uuid, AuthUser};
 use crate::error::{ApiError, Result};
 use crate::state::AppState;
-use crate::workflow::{from_json, get_record, live_memberships, node, records_where};
+use crate::workflow::{
+    from_json, get_record, live_members_under, live_memberships, live_unit_paths, node,
+};
 
 /// What the server holds about a member for the card and the showcase.
 pub struct Held {
@@ -91,14 +93,8 @@ async fn scope(
     conn: &mut AnyConnection,
     user: &AuthUser,
     unit: Option<Uuid>,
-) -> Result<Vec<String>> {
-    let mine = live_memberships(conn, user.id()).await?;
-    let mut my_paths = Vec::new();
-    for (_, m) in &mine {
-        if let Some(n) = node(conn, m.unit_id).await? {
-            my_paths.push(n.path);
-        }
-    }
+) -> Result<Vec<huiji_domain::org::NodePath>> {
+    let my_paths = live_unit_paths(conn, user.id()).await?;
     match unit {
         Some(u) => {
             let n = node(conn, u).await?.ok_or(ApiError::from(UNKNOWN_NODE))?;
@@ -106,9 +102,9 @@ async fn scope(
             if !member_there {
                 user.require(Perm::ViewMembers, &n.path)?;
             }
-            Ok(vec![n.path.as_str().to_owned()])
+            Ok(vec![n.path])
         }
-        None => Ok(my_paths.iter().map(|p| p.as_str().to_owned()).collect()),
+        None => Ok(my_paths),
     }
 }
 
@@ -121,17 +117,9 @@ pub async fn members(
     let mut conn = st.db.pool.acquire().await?;
     let mut accounts: Vec<Uuid> = Vec::new();
     for path in scope(&mut conn, user, q.unit).await? {
-        for r in records_where(
-            &mut conn,
-            RecordKind::Membership,
-            "node_path LIKE $2",
-            &[format!("{path}%")],
-        )
-        .await?
-        {
-            let m: MembershipBody = from_json(&r.record.body)?;
-            if m.is_live() && !accounts.contains(&m.account_id) && accounts.len() < 200 {
-                accounts.push(m.account_id);
+        for a in live_members_under(&mut conn, &path).await? {
+            if !accounts.contains(&a) && accounts.len() < 200 {
+                accounts.push(a);
             }
         }
     }

@@ -438,6 +438,42 @@ pub(crate) async fn live_memberships(
     Ok(out)
 }
 
+/// The node paths of an account's live memberships (where it is a member).
+pub(crate) async fn live_unit_paths(
+    conn: &mut AnyConnection,
+    account: Uuid,
+) -> Result<Vec<NodePath>> {
+    let mut out = Vec::new();
+    for (_, m) in live_memberships(conn, account).await? {
+        if let Some(n) = node(conn, m.unit_id).await? {
+            out.push(n.path);
+        }
+    }
+    Ok(out)
+}
+
+/// The accounts with a live membership at `path` or below, each once, oldest first.
+pub(crate) async fn live_members_under(
+    conn: &mut AnyConnection,
+    path: &NodePath,
+) -> Result<Vec<Uuid>> {
+    let rows = records_where(
+        conn,
+        RecordKind::Membership,
+        "node_path LIKE $2",
+        &[format!("{}%", path.as_str())],
+    )
+    .await?;
+    let mut out: Vec<Uuid> = Vec::new();
+    for r in rows {
+        let m: MembershipBody = from_json(&r.record.body)?;
+        if m.is_live() && !out.contains(&m.account_id) {
+            out.push(m.account_id);
+        }
+    }
+    Ok(out)
+}
+
 async fn live_membership_at(
     conn: &mut AnyConnection,
     account: Uuid,
