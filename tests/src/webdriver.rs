@@ -428,6 +428,57 @@ pub async fn wait_online(s: &Session, online: bool, secs: u64) {
     .await;
 }
 
+// ---------------------------------------------------------------- a test's world
+
+/// What an end-to-end test starts with: a virtual display, a demo server on its own data
+/// in a temporary folder, and the screenshot folder. Dropped in that order (server,
+/// display, folder).
+pub struct World {
+    pub server: crate::ServerProcess,
+    pub xvfb: Xvfb,
+    pub base: String,
+    pub out: PathBuf,
+    pub tmp: tempfile::TempDir,
+}
+
+impl World {
+    /// The world, or `None` (having said why) when the tools are missing outside CI;
+    /// under CI their absence fails the test.
+    pub fn start() -> Option<World> {
+        if let Some(why) = missing_tools() {
+            assert!(!required(), "end-to-end tools missing under CI: {why}");
+            eprintln!("SKIP: {why}");
+            return None;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let xvfb = Xvfb::start();
+        let server = crate::ServerProcess::start(&tmp.path().join("server"), None);
+        Some(World {
+            base: server.base_url.clone(),
+            server,
+            xvfb,
+            out: out_dir(),
+            tmp,
+        })
+    }
+
+    /// The app opened on its own data folder `name`, against this world's server.
+    pub async fn open_app(&self, name: &str) -> (TauriDriver, Session) {
+        open_app(&self.xvfb.display, &self.tmp.path().join(name), &self.base).await
+    }
+
+    pub async fn screenshot(&self, s: &Session, name: &str) {
+        s.screenshot(&self.xvfb.display, &self.out.join(name)).await;
+    }
+}
+
+/// A script for `wait_js`: whether some element matching `css` contains `text`.
+pub fn has_text(css: &str, text: &str) -> String {
+    format!(
+        "(function(){{var es=document.querySelectorAll({css:?});for(var i=0;i<es.length;i++){{if(es[i].textContent.indexOf({text:?})>=0)return true;}}return false;}})()"
+    )
+}
+
 // ---------------------------------------------------------------- what a person does
 
 /// Clicks the first element matching `css` once it is there.

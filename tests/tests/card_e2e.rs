@@ -4,24 +4,14 @@
 //! public page with those fields. WebDriver drives the debug `huiji-app` under Xvfb against
 //! a real `huiji-server --demo`; screenshots go to `test-output/e2e/card-*.png`.
 
-use huiji_tests::webdriver::{
-    choose, click, missing_tools, open_app, out_dir, password_login, required, wait_online, Xvfb,
-};
-use huiji_tests::ServerProcess;
+use huiji_tests::webdriver::{choose, click, password_login, wait_online, World};
 
 #[tokio::test]
 async fn a_member_designs_and_shares_her_card() {
-    if let Some(why) = missing_tools() {
-        assert!(!required(), "end-to-end tools missing under CI: {why}");
-        eprintln!("SKIP: {why}");
+    let Some(w) = World::start() else {
         return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let xvfb = Xvfb::start();
-    let server = ServerProcess::start(&tmp.path().join("server"), None);
-    let base = server.base_url.clone();
-    let out = out_dir();
-    let (_d, s) = open_app(&xvfb.display, &tmp.path().join("member"), &base).await;
+    };
+    let (_d, s) = w.open_app("member").await;
     password_login(&s, "13800000001").await;
     s.wait("[data-testid=home-member]", 30).await;
     wait_online(&s, true, 30).await;
@@ -50,17 +40,18 @@ async fn a_member_designs_and_shares_her_card() {
         .text(&s.wait("[data-testid=card-certificates]", 30).await)
         .await;
     assert!(certs.contains("江苏省五一巾帼标兵"), "{certs}");
-    s.screenshot(&xvfb.display, &out.join("card-edit.png"))
-        .await;
+    w.screenshot(&s, "card-edit.png").await;
 
     click(&s, "[data-testid=card-share]").await;
     s.wait("[data-testid=card-qr] svg", 30).await;
     let link = s.text(&s.wait("[data-testid=card-link]", 30).await).await;
-    assert!(link.starts_with(&base) && link.contains("/card/"), "{link}");
+    assert!(
+        link.starts_with(&w.base) && link.contains("/card/"),
+        "{link}"
+    );
     s.exec("(function(){var e=document.querySelector('[data-testid=card-qr]');if(e)e.scrollIntoView({block:'center'});return true;})()")
         .await;
-    s.screenshot(&xvfb.display, &out.join("card-shared.png"))
-        .await;
+    w.screenshot(&s, "card-shared.png").await;
     s.quit().await;
 
     let page = reqwest::get(&link).await.unwrap().text().await.unwrap();
@@ -76,6 +67,4 @@ async fn a_member_designs_and_shares_her_card() {
         !page.contains("13800000001"),
         "the unticked phone is on the shared page"
     );
-    drop(server);
-    drop(xvfb);
 }

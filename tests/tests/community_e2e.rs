@@ -6,10 +6,8 @@
 //! real `huiji-server --demo`; screenshots go to `test-output/e2e/community-*.png`.
 
 use huiji_tests::webdriver::{
-    click, click_text, missing_tools, open_app, out_dir, password_login, pick_file, required,
-    wait_online, Session, Xvfb,
+    click, click_text, has_text, password_login, pick_file, wait_online, Session, World,
 };
-use huiji_tests::ServerProcess;
 
 const MEMBER: &str = "13800000001"; // 欧阳娜娜, 南京医科大学工会
 const SECRETARY: &str = "13900000001"; // 张靖, its secretary
@@ -31,13 +29,6 @@ fn photo() -> Vec<u8> {
     out.into_inner()
 }
 
-/// Whether some element matching `css` contains `text` (script for `wait_js`).
-fn has_text(css: &str, text: &str) -> String {
-    format!(
-        "(function(){{var es=document.querySelectorAll({css:?});for(var i=0;i<es.length;i++){{if(es[i].textContent.indexOf({text:?})>=0)return true;}}return false;}})()"
-    )
-}
-
 async fn type_into(s: &Session, css: &str, text: &str) {
     let e = s.wait(css, 20).await;
     s.type_text(&e, text).await;
@@ -46,21 +37,13 @@ async fn type_into(s: &Session, css: &str, text: &str) {
 #[tokio::test]
 async fn a_member_posts_a_listing_the_secretary_approves_it_and_it_shows_in_the_hall_and_on_her_card(
 ) {
-    if let Some(why) = missing_tools() {
-        assert!(!required(), "end-to-end tools missing under CI: {why}");
-        eprintln!("SKIP: {why}");
+    let Some(w) = World::start() else {
         return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let xvfb = Xvfb::start();
-    let server = ServerProcess::start(&tmp.path().join("server"), None);
-    let base = server.base_url.clone();
-    let out = out_dir();
-    let member_data = tmp.path().join("member");
+    };
 
     // 1. The member posts a supply listing with a picture.
     {
-        let (_d, s) = open_app(&xvfb.display, &member_data, &base).await;
+        let (_d, s) = w.open_app("member").await;
         password_login(&s, MEMBER).await;
         s.wait("[data-testid=home-member]", 30).await;
         wait_online(&s, true, 30).await;
@@ -99,8 +82,7 @@ async fn a_member_posts_a_listing_the_secretary_approves_it_and_it_shows_in_the_
             30,
         )
         .await;
-        s.screenshot(&xvfb.display, &out.join("community-post.png"))
-            .await;
+        w.screenshot(&s, "community-post.png").await;
         click(&s, "[data-testid=content-submit]").await;
         s.wait_js(
             &has_text("[data-testid=community-notice]", "审核通过后展示"),
@@ -114,8 +96,7 @@ async fn a_member_posts_a_listing_the_secretary_approves_it_and_it_shows_in_the_
             30,
         )
         .await;
-        s.screenshot(&xvfb.display, &out.join("community-mine-reviewing.png"))
-            .await;
+        w.screenshot(&s, "community-mine-reviewing.png").await;
         click(&s, "[data-testid=community-tab-listing]").await;
         s.wait_js(&has_text("[data-testid=hall-item]", "职工心理健康讲座"), 30)
             .await;
@@ -129,7 +110,7 @@ async fn a_member_posts_a_listing_the_secretary_approves_it_and_it_shows_in_the_
 
     // 2. The secretary approves it in the review queue.
     {
-        let (_d, s) = open_app(&xvfb.display, &tmp.path().join("secretary"), &base).await;
+        let (_d, s) = w.open_app("secretary").await;
         password_login(&s, SECRETARY).await;
         s.wait("[data-testid=home-secretary]", 30).await;
         wait_online(&s, true, 30).await;
@@ -149,8 +130,7 @@ async fn a_member_posts_a_listing_the_secretary_approves_it_and_it_shows_in_the_
         );
         s.exec("(function(){var e=document.querySelector('[data-testid=attachment-preview]');if(e)e.scrollIntoView({block:'center'});return true;})()")
             .await;
-        s.screenshot(&xvfb.display, &out.join("community-review.png"))
-            .await;
+        w.screenshot(&s, "community-review.png").await;
         click(&s, "[data-testid=approve]").await;
         click(&s, "[data-testid=confirm-approve]").await;
         s.wait_js(
@@ -163,7 +143,7 @@ async fn a_member_posts_a_listing_the_secretary_approves_it_and_it_shows_in_the_
 
     // 3. The member finds it in the hall (with its picture) and puts it on her card.
     let link = {
-        let (_d, s) = open_app(&xvfb.display, &member_data, &base).await;
+        let (_d, s) = w.open_app("member").await;
         s.wait("[data-testid=home-member]", 30).await;
         wait_online(&s, true, 30).await;
         click(&s, "[data-testid=open-community]").await;
@@ -177,8 +157,7 @@ async fn a_member_posts_a_listing_the_secretary_approves_it_and_it_shows_in_the_
             30,
         )
         .await;
-        s.screenshot(&xvfb.display, &out.join("community-hall.png"))
-            .await;
+        w.screenshot(&s, "community-hall.png").await;
         click(&s, "[data-testid=community-tab-mine]").await;
         s.wait_js(
             "(function(){var e=document.querySelector('[data-testid=mine-item][data-status=shown]');return !!e;})()",
@@ -198,8 +177,7 @@ async fn a_member_posts_a_listing_the_secretary_approves_it_and_it_shows_in_the_
         let link = s.text(&s.wait("[data-testid=card-link]", 30).await).await;
         s.exec("(function(){var e=document.querySelector('[data-testid=card-products]');if(e)e.scrollIntoView({block:'center'});return true;})()")
             .await;
-        s.screenshot(&xvfb.display, &out.join("community-card.png"))
-            .await;
+        w.screenshot(&s, "community-card.png").await;
         s.quit().await;
         link
     };
@@ -208,6 +186,4 @@ async fn a_member_posts_a_listing_the_secretary_approves_it_and_it_shows_in_the_
         page.contains(TITLE),
         "the approved listing is not on the shared card page"
     );
-    drop(server);
-    drop(xvfb);
 }

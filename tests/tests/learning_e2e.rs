@@ -5,10 +5,7 @@
 //! Xvfb against a real `huiji-server --demo`; screenshots go to
 //! `test-output/e2e/learning-*.png`.
 
-use huiji_tests::webdriver::{
-    click, missing_tools, open_app, out_dir, password_login, required, wait_online, Xvfb,
-};
-use huiji_tests::ServerProcess;
+use huiji_tests::webdriver::{click, has_text, password_login, wait_online, World};
 
 const MEMBER: &str = "13800000001"; // 欧阳娜娜, 南京医科大学工会
 const SECRETARY: &str = "13900000001"; // 张靖, its secretary
@@ -16,20 +13,13 @@ const NEWS: &str = "职工书屋本周起开放";
 
 #[tokio::test]
 async fn news_reaches_the_member_and_a_lesson_read_in_the_app_counts() {
-    if let Some(why) = missing_tools() {
-        assert!(!required(), "end-to-end tools missing under CI: {why}");
-        eprintln!("SKIP: {why}");
+    let Some(w) = World::start() else {
         return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let xvfb = Xvfb::start();
-    let server = ServerProcess::start(&tmp.path().join("server"), None);
-    let base = server.base_url.clone();
-    let out = out_dir();
+    };
 
     // 1. The secretary publishes important news.
     {
-        let (_d, s) = open_app(&xvfb.display, &tmp.path().join("secretary"), &base).await;
+        let (_d, s) = w.open_app("secretary").await;
         password_login(&s, SECRETARY).await;
         s.wait("[data-testid=home-secretary]", 30).await;
         wait_online(&s, true, 30).await;
@@ -46,18 +36,14 @@ async fn news_reaches_the_member_and_a_lesson_read_in_the_app_counts() {
             30,
         )
         .await;
-        s.wait_js(
-            &format!("(function(){{var e=document.querySelector('[data-testid=notices]');return !!e&&e.textContent.indexOf({NEWS:?})>=0;}})()"),
-            30,
-        )
-        .await;
-        s.screenshot(&xvfb.display, &out.join("learning-news-published.png"))
+        s.wait_js(&has_text("[data-testid=notices]", NEWS), 30)
             .await;
+        w.screenshot(&s, "learning-news-published.png").await;
         s.quit().await;
     }
 
     // 2. The member sees it, then learns.
-    let (_d, s) = open_app(&xvfb.display, &tmp.path().join("member"), &base).await;
+    let (_d, s) = w.open_app("member").await;
     password_login(&s, MEMBER).await;
     s.wait("[data-testid=home-member]", 30).await;
     wait_online(&s, true, 30).await;
@@ -79,8 +65,7 @@ async fn news_reaches_the_member_and_a_lesson_read_in_the_app_counts() {
         60,
     )
     .await;
-    s.screenshot(&xvfb.display, &out.join("learning-lesson.png"))
-        .await;
+    w.screenshot(&s, "learning-lesson.png").await;
     click(&s, "[data-testid=lesson-back]").await;
     let first = s.wait("[data-testid=course-lesson]", 20).await;
     assert_eq!(s.attr(&first, "data-done").await.as_deref(), Some("true"));
@@ -89,6 +74,4 @@ async fn news_reaches_the_member_and_a_lesson_read_in_the_app_counts() {
         .await;
     assert!(progress.contains("得分 10"), "{progress}");
     s.quit().await;
-    drop(server);
-    drop(xvfb);
 }
