@@ -64,6 +64,21 @@ async fn published(t: &TestApp, sec: &str, body: Value) -> String {
     id
 }
 
+async fn enrol(t: &TestApp, token: &str, id: &str) -> (StatusCode, Value) {
+    t.call(
+        "POST",
+        &format!("/api/v1/courses/{id}/enrol"),
+        Some(token),
+        None,
+    )
+    .await
+}
+
+async fn course_of(t: &TestApp, token: &str, id: &str) -> (StatusCode, Value) {
+    t.call("GET", &format!("/api/v1/courses/{id}"), Some(token), None)
+        .await
+}
+
 async fn report(t: &TestApp, token: &str, id: &str, n: usize, signal: &str) -> (StatusCode, Value) {
     t.call(
         "POST",
@@ -102,9 +117,7 @@ async fn reading_counts_only_while_the_lesson_is_open_and_visible_and_passing_is
         .unwrap()
         .iter()
         .all(|x| x["id"] != id.as_str()));
-    let (s, _) = t
-        .call("GET", &format!("/api/v1/courses/{id}"), Some(&m), None)
-        .await;
+    let (s, _) = course_of(t, &m, &id).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     t.call(
         "PUT",
@@ -113,23 +126,14 @@ async fn reading_counts_only_while_the_lesson_is_open_and_visible_and_passing_is
         Some(json!({"published": true})),
     )
     .await;
-    let (_, d) = t
-        .call("GET", &format!("/api/v1/courses/{id}"), Some(&m), None)
-        .await;
+    let (_, d) = course_of(t, &m, &id).await;
     assert_eq!(d["summary"]["my_price_fen"], 0, "{d}");
     assert!(
         d["lessons"][0].get("body").is_none(),
         "text before enrolling: {d}"
     );
 
-    let (s, d) = t
-        .call(
-            "POST",
-            &format!("/api/v1/courses/{id}/enrol"),
-            Some(&m),
-            None,
-        )
-        .await;
+    let (s, d) = enrol(t, &m, &id).await;
     assert_eq!(s, StatusCode::OK, "{d}");
     assert_eq!(d["summary"]["enrolment"]["active"], true, "{d}");
     assert_eq!(d["lessons"][0]["body"], "W3C 是万维网联盟。");
@@ -217,18 +221,9 @@ async fn a_non_member_pays_the_non_member_price_and_learns_once_paid(t: &TestApp
                 .0
         }
     };
-    let (_, d) = t
-        .call("GET", &format!("/api/v1/courses/{id}"), Some(&other), None)
-        .await;
+    let (_, d) = course_of(t, &other, &id).await;
     assert_eq!(d["summary"]["my_price_fen"], 5_000, "{d}");
-    let (s, d) = t
-        .call(
-            "POST",
-            &format!("/api/v1/courses/{id}/enrol"),
-            Some(&other),
-            None,
-        )
-        .await;
+    let (s, d) = enrol(t, &other, &id).await;
     assert_eq!(s, StatusCode::OK, "{d}");
     let e = &d["summary"]["enrolment"];
     assert_eq!(
@@ -260,21 +255,12 @@ async fn a_non_member_pays_the_non_member_price_and_learns_once_paid(t: &TestApp
     // The lesson's picture is not theirs to see before paying.
     assert_eq!(picture(other.clone()).await, StatusCode::NOT_FOUND);
     // Enrolling again is the same enrolment, not a second order.
-    let (_, again) = t
-        .call(
-            "POST",
-            &format!("/api/v1/courses/{id}/enrol"),
-            Some(&other),
-            None,
-        )
-        .await;
+    let (_, again) = enrol(t, &other, &id).await;
     assert_eq!(again["summary"]["enrolment"]["order_id"], order_id.as_str());
     assert_eq!(t.count("enrolments").await, 1);
 
     t.pay_online(&other, &order_id, 5_000).await;
-    let (_, d) = t
-        .call("GET", &format!("/api/v1/courses/{id}"), Some(&other), None)
-        .await;
+    let (_, d) = course_of(t, &other, &id).await;
     assert_eq!(d["summary"]["enrolment"]["active"], true, "{d}");
     let inbox = t.pull_kind(&other, "notification").await;
     assert!(
@@ -335,14 +321,7 @@ async fn only_the_units_secretaries_write_courses_and_the_windows_hold(t: &TestA
         )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, v) = t
-        .call(
-            "POST",
-            &format!("/api/v1/courses/{id}/enrol"),
-            Some(&m),
-            None,
-        )
-        .await;
+    let (s, v) = enrol(t, &m, &id).await;
     assert_eq!(
         (s, v["code"].clone()),
         (StatusCode::BAD_REQUEST, json!("CourseEnrolClosed"))
@@ -353,14 +332,7 @@ async fn only_the_units_secretaries_write_courses_and_the_windows_hold(t: &TestA
         (StatusCode::BAD_REQUEST, json!("CourseNotEnrolled"))
     );
     t.clock.advance_ms(3_600_000);
-    let (s, _) = t
-        .call(
-            "POST",
-            &format!("/api/v1/courses/{id}/enrol"),
-            Some(&m),
-            None,
-        )
-        .await;
+    let (s, _) = enrol(t, &m, &id).await;
     assert_eq!(s, StatusCode::OK);
     let (s, v) = report(t, &m, &id, 2, "open").await;
     assert_eq!(
